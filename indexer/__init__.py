@@ -1,0 +1,1 @@
+"""Ingest pipeline: extract, clean, structure, enrich, index; each stage a module of pure functions."""

@@ -1,0 +1,149 @@
+"""Enrich: tag passages with basisprincipes, vraagstukken, organisaties and regio's (spaCy matchers).
+
+A passage *belongs to* a region (its document's, or the proeftuin whose section it stands in) and separately
+*mentions* regions; belonging drives the comparison, mentions are only facets.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from typing import Any
+
+from indexer.model import Metadata, Passage, Tag
+from kennisbank.analysis import fold, stem
+from kennisbank.taxonomie import load as load_taxonomie
+
+log = logging.getLogger(__name__)
+
+KINDS = ("principes", "themas", "organisaties", "genoemd")
+MULTI_REGION_TYPES = ("factsheet", "landelijk kader", "overig")
+_BROKEN_PLUS = re.compile(r"(\w)\+\s+\+")
+
+
+def _stem_norm(nlp: Any) -> Any:
+    """A pipeline component that puts the folded Dutch stem of each token in NORM."""
+
+    def component(doc: Any) -> Any:
+        for token in doc:
+            token.norm_ = stem(fold(token.text)) if token.is_alpha else fold(token.lower_)
+        return doc
+    return component
+
+
+@lru_cache(maxsize=1)
+def pipeline() -> tuple[Any, dict[str, Any]]:
+    """The spaCy pipeline and one PhraseMatcher per attribute (NORM = stems, LEMMA = lookup lemmas); once per process."""
+    import spacy
+    from spacy.language import Language
+    from spacy.matcher import PhraseMatcher
+    from spacy.util import compile_infix_regex
+
+    nlp = spacy.blank("nl")
+    infixes = list(nlp.Defaults.infixes) + [r"(?<=[A-Za-zÀ-ÿ])[-/](?=[A-Za-zÀ-ÿ])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    if not Language.has_factory("kb_stem_norm"):
+        Language.factory("kb_stem_norm")(lambda nlp, name: _stem_norm(nlp))
+    nlp.add_pipe("kb_stem_norm")
+    nlp.initialize()
+    matchers = {"NORM": PhraseMatcher(nlp.vocab, attr="NORM"), "LEMMA": PhraseMatcher(nlp.vocab, attr="LEMMA")}
+    for key, phrases in _patterns().items():
+        docs = list(nlp.pipe(phrases))
+        for matcher in matchers.values():
+            matcher.add(key, docs)
+    return nlp, matchers
+
+
+def _variants(term: str) -> set[str]:
+    """A term as written, with hyphens as spaces and hyphens dropped (volwassenen-GGZ ~ volwassenen GGZ)."""
+    out = {term, term.replace("-", " ")}
+    if re.search(r"\w-\w", term):
+        out.add(term.replace("-", ""))
+    return {_BROKEN_PLUS.sub(r"\1++", v) for v in out if v.strip()}
+
+
+def _patterns() -> dict[str, list[str]]:
+    """Match key 'kind|id' -> the phrases that signal it, from the taxonomy."""
+    tax = load_taxonomie()
+    out: dict[str, list[str]] = {}
+    groups = {"principes": tax.basisprincipes, "themas": tax.vraagstukken, "organisaties": tax.organisaties}
+    for kind, concepts in groups.items():
+        for c in concepts:
+            phrases = {c.label, *c.termen, *c.afkortingen}
+            out[f"{kind}|{c.id}"] = sorted({v for p in phrases for v in _variants(p)})
+    for r in tax.regios:
+        names = {r.naam, *r.aliassen, *r.projectnamen}
+        out[f"genoemd|{r.naam}"] = sorted({v for n in names for v in _variants(n)})
+    out["werkend|werkend"] = sorted({v for p in tax.werkende_elementen for v in _variants(p)})
+    return out
+
+
+def _labels() -> dict[str, str]:
+    """Match key -> human label."""
+    tax = load_taxonomie()
+    labels = {f"principes|{c.id}": c.label for c in tax.basisprincipes}
+    labels.update({f"themas|{c.id}": c.label for c in tax.vraagstukken})
+    labels.update({f"organisaties|{c.id}": c.label for c in tax.organisaties})
+    labels.update({f"genoemd|{r.naam}": r.naam for r in tax.regios})
+    return labels
+
+
+def tag_text(texts: list[str]) -> list[dict[str, dict[str, list[str]]]]:
+    """For each text: kind -> id -> the matched surface strings."""
+    nlp, matchers = pipeline()
+    results = []
+    for doc in nlp.pipe(_BROKEN_PLUS.sub(r"\1++", t) for t in texts):
+        found: dict[str, dict[str, list[str]]] = {}
+        spans = []
+        for matcher in matchers.values():
+            spans.extend(matcher(doc, as_spans=True))
+        for span in spans:
+            kind, _, ident = span.label_.partition("|")
+            surfaces = found.setdefault(kind, {}).setdefault(ident, [])
+            if span.text not in surfaces:
+                surfaces.append(span.text)
+        results.append(found)
+    return results
+
+
+def owner_region(meta: Metadata, section: tuple[str, ...]) -> list[str]:
+    """The region a passage belongs to: a proeftuin heading it stands under, else its document's region."""
+    tax = load_taxonomie()
+    for heading in reversed(section):
+        regio = _region_in_heading(heading)
+        if regio:
+            return [regio]
+    if meta.type == "landelijk kader":
+        return []
+    regio = tax.regio_by_name(meta.region) if meta.region else None
+    return [regio.naam] if regio else []
+
+
+@lru_cache(maxsize=4096)
+def _region_in_heading(heading: str) -> str | None:
+    """The region a heading is about ('Proeftuin Zeeland: ...', a region or project name), or None."""
+    tax = load_taxonomie()
+    folded = " " + re.sub(r"[^0-9a-z+]+", " ", fold(heading)) + " "
+    best: tuple[int, str] | None = None
+    for r in tax.regios:
+        for name in (r.naam, *r.aliassen, *r.projectnamen):
+            key = " " + re.sub(r"[^0-9a-z+]+", " ", fold(name)).strip() + " "
+            if key.strip() and key in folded and (best is None or len(key) > best[0]):
+                best = (len(key), r.naam)
+    return best[1] if best else None
+
+
+def enrich_passages(passages: list[Passage], meta: Metadata) -> list[Passage]:
+    """Fill every passage's tags, owner region and werkende-elementen signals in place."""
+    labels = _labels()
+    texts = [f"{' . '.join(p.section)} .\n{p.text}" for p in passages]
+    for passage, found in zip(passages, tag_text(texts)):
+        passage.regio = owner_region(meta, passage.section)
+        for kind in KINDS:
+            tags = [Tag(ident, labels.get(f"{kind}|{ident}", ident), surfaces)
+                    for ident, surfaces in sorted(found.get(kind, {}).items())]
+            setattr(passage, kind, tags)
+        passage.werkend = sorted({s for v in found.get("werkend", {}).values() for s in v})
+    return passages

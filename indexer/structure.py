@@ -1,0 +1,209 @@
+"""Structure: find headings, build each passage's section path, and cut passages inside sections."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indexer.model import Page, Passage
+
+MIN_WORDS, TARGET_WORDS, MAX_WORDS = 60, 160, 250
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+([A-ZÀ-Ý'‘\"“].{1,118})$")
+_LABELED = re.compile(
+    r"^(?:thema|basisprincipe|bijlage|deel|hoofdstuk|fase|stap|ontwikkellijn|bouwsteen|project|paragraaf|onderdeel)"
+    r"\s+(?:\d+|[ivx]+|[a-z])\b.{0,110}$", re.IGNORECASE)
+_PROEFTUIN = re.compile(r"^proeftuin\s+[A-Z][\w\- ]{2,40}(?::\s*['‘\"“].{2,90})?$", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*(?:[-•●▪◦*·–]|\d{1,2}[.)]|[a-z][.)])\s+")
+_SENTENCE_END = re.compile(r"[.!?:;…]['’\"”)]*$")
+_TABLE_ROW = re.compile(r"\|")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One non-empty line of text with the page it is on; blank marks a paragraph break before it."""
+
+    text: str
+    page: int
+    ocr: bool
+    blank_before: bool
+
+
+def heading_level(line: str, prev: str | None = None, nxt: str | None = None) -> int:
+    """The heading level of a line (1 = chapter), or 0 when it is body text.
+
+    >>> heading_level("# Inleiding"), heading_level("3.2 Welke inspanningen gaan we leveren?")
+    (1, 2)
+    >>> heading_level("Thema 4: Verbinding Volwassen GGZ"), heading_level("Proeftuin Zeeland: 'Eén visie'")
+    (2, 1)
+    >>> heading_level("Dit is gewoon een zin die doorloopt tot het einde van de regel en verder gaat.")
+    0
+    >>> heading_level("Randvoorwaarden", prev="Het is klaar.", nxt="Commitment van partijen.")
+    4
+    >>> heading_level("2023 hebben we veel bereikt", prev="In", nxt="en")
+    0
+    """
+    text = line.strip()
+    if not text or len(text) > 140:
+        return 0
+    if m := _MD_HEADING.match(text):
+        return len(m.group(1))
+    words = text.split()
+    if _PROEFTUIN.match(text) and len(words) <= 14:
+        return 1
+    if _LABELED.match(text) and len(words) <= 14 and not text.endswith((",", ";")):
+        return 2
+    if (m := _NUMBERED.match(text)) and len(words) <= 14 and not text.endswith((",", ";", ".")):
+        number = m.group(1)
+        if number.isdigit() and int(number) > 30:
+            return 0  # a year or an amount, not a chapter
+        return 1 + number.count(".")
+    if _looks_like_title(text, prev, nxt):
+        return 4
+    return 0
+
+
+def _looks_like_title(text: str, prev: str | None, nxt: str | None) -> bool:
+    """A short capitalised line without end punctuation between finished sentences."""
+    words = text.split()
+    if not (1 <= len(words) <= 9) or _BULLET.match(text) or _TABLE_ROW.search(text):
+        return False
+    if not text[0].isupper() or _SENTENCE_END.search(text) or text.endswith((",", "-")):
+        return False
+    if sum(c.isdigit() for c in text) > len(text) / 3:
+        return False
+    if prev is not None and not (_SENTENCE_END.search(prev.strip()) or heading_level(prev) > 0):
+        return False
+    if nxt is None:
+        return False
+    first = nxt.strip()[:1]
+    return first.isupper() or bool(_BULLET.match(nxt)) or first.isdigit()
+
+
+def to_lines(pages: list[Page]) -> list[Line]:
+    """All non-empty lines of all pages, remembering paragraph breaks."""
+    lines: list[Line] = []
+    for page in pages:
+        blank = True
+        for raw in page.text.splitlines():
+            text = raw.strip()
+            if not text:
+                blank = True
+                continue
+            lines.append(Line(text, page.number, page.ocr, blank))
+            blank = False
+    return lines
+
+
+@dataclass
+class _Block:
+    """A paragraph, bullet or heading being assembled."""
+
+    lines: list[str]
+    page: int
+    ocr: bool
+    heading: int = 0
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.lines)
+
+    @property
+    def words(self) -> int:
+        return sum(len(line.split()) for line in self.lines)
+
+
+def to_blocks(lines: list[Line]) -> list[_Block]:
+    """Group lines into headings, bullets and paragraphs (joining soft-wrapped lines)."""
+    blocks: list[_Block] = []
+    for i, line in enumerate(lines):
+        prev = lines[i - 1].text if i and not line.blank_before else None
+        nxt = lines[i + 1].text if i + 1 < len(lines) else None
+        if i and line.blank_before:
+            prev = "."  # after a blank line a title needs no finished sentence before it
+        level = heading_level(line.text, prev, nxt)
+        if level:
+            blocks.append(_Block([_MD_HEADING.sub(r"\2", line.text)], line.page, line.ocr, level))
+            continue
+        current = blocks[-1] if blocks else None
+        starts_new = (
+            current is None or current.heading or line.blank_before or _BULLET.match(line.text)
+            or _TABLE_ROW.search(line.text) or _TABLE_ROW.search(current.lines[-1])
+            or (_SENTENCE_END.search(current.lines[-1]) and line.text[:1].isupper())
+        )
+        if starts_new:
+            blocks.append(_Block([line.text], line.page, line.ocr))
+        else:
+            current.lines.append(line.text)
+    return blocks
+
+
+def _split_long(block: _Block) -> list[_Block]:
+    """Cut a block longer than MAX_WORDS at sentence ends."""
+    if block.words <= MAX_WORDS:
+        return [block]
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý\"'‘“(])", block.text)
+    parts: list[_Block] = []
+    words: list[str] = []
+    for sentence in sentences:
+        for start in range(0, len(sentence.split()), MAX_WORDS):  # a monster sentence is cut hard
+            chunk = sentence.split()[start:start + MAX_WORDS]
+            if words and len(words) + len(chunk) > TARGET_WORDS:
+                parts.append(_Block([" ".join(words)], block.page, block.ocr))
+                words = []
+            words.extend(chunk)
+    if words:
+        parts.append(_Block([" ".join(words)], block.page, block.ocr))
+    return parts
+
+
+def build_passages(pages: list[Page]) -> list[Passage]:
+    """Cut a document into passages of about 60-250 words that never cross a section boundary."""
+    passages: list[Passage] = []
+    path: list[tuple[int, str]] = []
+    pending_headings: list[str] = []
+    body: list[_Block] = []
+
+    def flush() -> None:
+        nonlocal pending_headings
+        if not body:
+            return
+        section = tuple(title for _, title in path)
+        for chunk in _pack(body):
+            lines = pending_headings + [b.text for b in chunk]
+            pending_headings = []
+            passages.append(Passage(position=len(passages), page=chunk[0].page, section=section,
+                                    text="\n".join(lines), ocr=any(b.ocr for b in chunk)))
+        body.clear()
+
+    for block in to_blocks(to_lines(pages)):
+        if block.heading:
+            flush()
+            while path and path[-1][0] >= block.heading:
+                path.pop()
+            path.append((block.heading, block.text))
+            pending_headings.append(block.text)
+            continue
+        body.extend(_split_long(block))
+    flush()
+    return passages
+
+
+def _pack(blocks: list[_Block]) -> list[list[_Block]]:
+    """Pack consecutive blocks into groups near TARGET_WORDS; a short tail joins the previous group."""
+    groups: list[list[_Block]] = []
+    words = 0
+    for block in blocks:
+        if groups and words + block.words <= MAX_WORDS and (words < TARGET_WORDS or block.words < 12):
+            groups[-1].append(block)
+            words += block.words
+        else:
+            groups.append([block])
+            words = block.words
+    if len(groups) > 1 and sum(b.words for b in groups[-1]) < MIN_WORDS:
+        tail = groups.pop()
+        if sum(b.words for b in groups[-1]) + sum(b.words for b in tail) <= MAX_WORDS + MIN_WORDS:
+            groups[-1].extend(tail)
+        else:
+            groups.append(tail)
+    return groups

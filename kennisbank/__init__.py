@@ -1,0 +1,1 @@
+"""Kennisbank Toekomstscenario kind- en gezinsbescherming: Dutch document search and comparison."""

@@ -1,0 +1,87 @@
+"""The `kennisbank` command: add, ingest, search, compare and manage documents in one data dir."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from kennisbank.config import resolve
+
+log = logging.getLogger("kennisbank")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kennisbank", description="Kennisbank kind- en gezinsbescherming")
+    p.add_argument("--data", help="datamap (standaard $KENNISBANK_DATA of ./data)")
+    p.add_argument("-v", "--verbose", action="store_true", help="meer logregels")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMANDO")
+
+    add = sub.add_parser("add", help="bestanden toevoegen (PDF, DOCX, Markdown, tekst)")
+    add.add_argument("files", nargs="+", type=Path)
+    for flag in ("title", "type", "region", "date", "id"):
+        add.add_argument(f"--{flag}")
+
+    ingest = sub.add_parser("ingest", help="alle ondersteunde bestanden van een map toevoegen")
+    ingest.add_argument("directory", type=Path)
+
+    docs = sub.add_parser("documents", help="lijst van documenten")
+    docs.add_argument("--json", action="store_true")
+
+    doc = sub.add_parser("document", help="de passages van één document met hun labels")
+    doc.add_argument("id")
+    doc.add_argument("--json", action="store_true")
+
+    rm = sub.add_parser("remove", help="een document verwijderen")
+    rm.add_argument("id")
+
+    sub.add_parser("reindex", help="de index opnieuw opbouwen uit de opgeslagen originelen")
+    sub.add_parser("check", help="controleer of opslag en index overeenkomen")
+
+    search = sub.add_parser("search", help="zoeken in passages")
+    search.add_argument("query", nargs="+")
+    search.add_argument("--limit", type=int, default=10)
+    search.add_argument("--offset", type=int, default=0)
+    search.add_argument("--json", action="store_true")
+    search.add_argument("--explain", action="store_true", help="toon per hit welke vormen matchten")
+
+    tax = sub.add_parser("taxonomie", help="de domeintaxonomie tonen")
+    tax.add_argument("--json", action="store_true")
+
+    cmp_ = sub.add_parser("vergelijk", help="proeftuinen vergelijken op een vraagstuk")
+    cmp_.add_argument("thema", nargs="*")
+    cmp_.add_argument("--regio", action="append", default=[])
+    cmp_.add_argument("--matrix", action="store_true")
+    cmp_.add_argument("--json", action="store_true")
+    cmp_.add_argument("--csv", action="store_true")
+
+    serve = sub.add_parser("serve", help="de webapplicatie starten")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5000)
+    serve.add_argument("--workers", type=int, default=4, help="threads van de WSGI-server")
+    serve.add_argument("--corpus", type=Path, help="map om bij een lege index eerst in te lezen")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    data = resolve(args.data)
+    from kennisbank import commands  # the command bodies; imported here so --help stays instant
+
+    handler = getattr(commands, f"cmd_{args.command}")
+    try:
+        return handler(data, args)
+    except KeyboardInterrupt:
+        print("afgebroken", file=sys.stderr)
+        return 130
+    except commands.UserError as exc:
+        print(f"kennisbank: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

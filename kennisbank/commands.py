@@ -1,0 +1,221 @@
+"""The bodies of the CLI commands: thin wrappers that print what the library modules return."""
+from __future__ import annotations
+
+import json
+import sys
+from argparse import Namespace
+from pathlib import Path
+
+from kennisbank.config import DataDir
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, exit code 2."""
+
+
+def _out(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=1))
+
+
+def _progress(done: int, total: int, label: str) -> None:
+    """A one-line progress bar on a terminal; silent otherwise."""
+    if not sys.stderr.isatty():
+        return
+    width = 30
+    filled = int(width * done / max(total, 1))
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label[:40]:<40}")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def _report(outcomes) -> int:
+    """Print one line per file; exit 1 when any file was refused."""
+    for o in outcomes:
+        if o.ok:
+            print(f"{o.status}: {o.filename} -> {o.doc_id} ({o.passages} passages)")
+        else:
+            print(f"geweigerd: {o.filename}: {o.message}", file=sys.stderr)
+    failed = sum(not o.ok for o in outcomes)
+    if len(outcomes) > 1:
+        print(f"{len(outcomes) - failed} van {len(outcomes)} bestanden verwerkt, {failed} geweigerd")
+    return 1 if failed else 0
+
+
+def _guard(fn):
+    """Turn busy and damaged-index errors into user errors."""
+    from kennisbank import index
+
+    def wrapper(data: DataDir, args: Namespace) -> int:
+        try:
+            return fn(data, args)
+        except (index.BusyError, index.IndexDamagedError) as exc:
+            raise UserError(str(exc)) from exc
+        except OSError as exc:
+            raise UserError(f"kan niet schrijven in de datamap {data.root}: {exc.strerror or exc}") from exc
+    return wrapper
+
+
+@_guard
+def cmd_add(data: DataDir, args: Namespace) -> int:
+    from kennisbank.documents import add_path
+
+    overrides = {k: getattr(args, k) for k in ("id", "title", "type", "region", "date")}
+    if len(args.files) > 1 and (args.id or args.title):
+        raise UserError("--id en --title gelden voor één bestand; geef er één tegelijk")
+    outcomes = []
+    for i, path in enumerate(args.files, 1):
+        if not path.is_file():
+            from kennisbank.documents import REFUSED, Outcome
+            outcomes.append(Outcome(str(path), REFUSED, message="bestand bestaat niet"))
+            continue
+        _progress(i - 1, len(args.files), path.name)
+        outcomes.append(add_path(data, path, overrides))
+    _progress(len(args.files), len(args.files), "klaar")
+    return _report(outcomes)
+
+
+@_guard
+def cmd_ingest(data: DataDir, args: Namespace) -> int:
+    from indexer.metadata import read_manifest
+    from kennisbank.documents import SUPPORTED_SUFFIXES, add_path
+
+    if not args.directory.is_dir():
+        raise UserError(f"map bestaat niet: {args.directory}")
+    files = sorted(p for p in args.directory.iterdir()
+                   if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and p.name != "README.md")
+    if not files:
+        raise UserError(f"geen PDF-, DOCX-, Markdown- of tekstbestanden in {args.directory}")
+    manifest = read_manifest(args.directory.resolve())
+    outcomes = []
+    for i, path in enumerate(files, 1):
+        _progress(i - 1, len(files), path.name)
+        outcomes.append(add_path(data, path, manifest.get(path.resolve())))
+    _progress(len(files), len(files), "klaar")
+    return _report(outcomes)
+
+
+def cmd_documents(data: DataDir, args: Namespace) -> int:
+    from dataclasses import asdict
+
+    from kennisbank.store import Store
+
+    records = Store(data).all()
+    if args.json:
+        _out({"documents": [asdict(r) for r in records]})
+        return 0
+    if not records:
+        print("nog geen documenten")
+    for r in records:
+        print(f"{r.id:<50} {r.type:<15} {r.region or '-':<22} {r.date or '-':<10} {r.passages:>4} passages  {r.title}")
+    return 0
+
+
+def cmd_document(data: DataDir, args: Namespace) -> int:
+    from kennisbank.browse import document_passages
+
+    doc = document_passages(data, args.id)
+    if doc is None:
+        raise UserError(f"geen document met id '{args.id}'")
+    if args.json:
+        _out(doc)
+        return 0
+    print(f"{doc['title']} ({doc['type']}, {doc['region'] or '-'}, {doc['date'] or '-'})")
+    for p in doc["passages"]:
+        tags = "; ".join(f"{k}: {', '.join(v)}" for k, v in p["labels"].items() if v)
+        print(f"\n[{p['position']}] p.{p['page']} {p['section']}\n  {tags or '(geen labels)'}")
+        print("  " + p["text"][:300].replace("\n", " ") + ("…" if len(p["text"]) > 300 else ""))
+    return 0
+
+
+@_guard
+def cmd_remove(data: DataDir, args: Namespace) -> int:
+    from kennisbank.documents import remove
+
+    record = remove(data, args.id)
+    if record is None:
+        raise UserError(f"geen document met id '{args.id}'")
+    print(f"verwijderd: {record.id} ({record.title})")
+    return 0
+
+
+@_guard
+def cmd_reindex(data: DataDir, args: Namespace) -> int:
+    from kennisbank.documents import reindex
+
+    count, problems = reindex(data, progress=_progress)
+    print(f"index opnieuw opgebouwd: {count} documenten")
+    for o in problems:
+        print(f"overgeslagen: {o.doc_id}: {o.message}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_check(data: DataDir, args: Namespace) -> int:
+    from kennisbank.documents import check
+
+    problems = check(data)
+    for line in problems:
+        print(line)
+    if not problems:
+        print("in orde: opslag en index komen overeen")
+    return 1 if problems else 0
+
+
+@_guard
+def cmd_search(data: DataDir, args: Namespace) -> int:
+    from kennisbank.engine import Engine
+
+    if not 1 <= args.limit <= 100 or args.offset < 0:
+        raise UserError("--limit moet tussen 1 en 100 liggen en --offset mag niet negatief zijn")
+    answer = Engine(data).search(" ".join(args.query), limit=args.limit, offset=args.offset,
+                                 explain=args.explain)
+    if args.json:
+        _out(answer)
+        return 0
+    for note in answer["notes"]:
+        print(f"let op: {note}")
+    if answer["suggestion"]:
+        print(f"Bedoelde u: {answer['suggestion']}")
+    print(f"{answer['total']} passages gevonden")
+    for i, hit in enumerate(answer["hits"], args.offset + 1):
+        snippet = hit["snippet"].replace("<mark>", "\033[1m").replace("</mark>", "\033[0m")
+        print(f"\n{i}. {hit['title']} — p.{hit['page']} — {hit['section'] or '(begin)'}  [{hit['score']}]")
+        print(f"   {snippet}")
+        if args.explain:
+            for term, forms in hit["explain"].items():
+                print(f"   · {term}: {', '.join(forms)}")
+    if answer["facets"]:
+        print()
+        for name, counts in answer["facets"].items():
+            if counts:
+                print(f"{name}: " + ", ".join(f"{k} ({v})" for k, v in list(counts.items())[:8]))
+    return 0
+
+
+def cmd_taxonomie(data: DataDir, args: Namespace) -> int:
+    from kennisbank.taxonomie import load
+
+    tax = load()
+    groups = tax.as_dict()
+    if args.json:
+        _out(groups)
+        return 0
+    for name, items in groups.items():
+        print(f"\n{name.upper()}")
+        for item in items:
+            extra = item.get("afkortingen") or item.get("aliassen") or []
+            print(f"  {item.get('label') or item.get('naam')}" + (f"  ({', '.join(extra)})" if extra else ""))
+    return 0
+
+
+@_guard
+def cmd_vergelijk(data: DataDir, args: Namespace) -> int:
+    from kennisbank import vergelijk
+
+    return vergelijk.run_cli(data, args)
+
+
+def cmd_serve(data: DataDir, args: Namespace) -> int:
+    from kennisbank.web.serve import serve
+
+    return serve(data, args.host, args.port, args.workers, args.corpus)

@@ -1,0 +1,52 @@
+"""Where Kennisbank keeps its state: one data directory, from --data, KENNISBANK_DATA or ./data."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_VAR = "KENNISBANK_DATA"
+
+
+@dataclass(frozen=True)
+class DataDir:
+    """The layout of one data directory; nothing outside it is written."""
+
+    root: Path
+
+    @property
+    def index(self) -> Path:
+        """The whoosh index directory."""
+        return self.root / "index"
+
+    @property
+    def originals(self) -> Path:
+        """Original files, named by their sha256."""
+        return self.root / "originals"
+
+    @property
+    def records(self) -> Path:
+        """One JSON metadata record per document."""
+        return self.root / "documents"
+
+    @property
+    def write_lock(self) -> Path:
+        """The file lock that serialises all writers (ingest, remove, reindex)."""
+        return self.root / "write.lock"
+
+    @property
+    def cache(self) -> Path:
+        """Derived data that may be thrown away (word lists, facet caches)."""
+        return self.root / "cache"
+
+    def ensure(self) -> "DataDir":
+        """Create the directories; return self."""
+        for path in (self.root, self.originals, self.records, self.cache):
+            path.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def resolve(data: str | os.PathLike | None = None) -> DataDir:
+    """The data dir from an explicit path, else the environment, else ./data."""
+    chosen = data or os.environ.get(ENV_VAR) or "data"
+    return DataDir(Path(chosen).expanduser().resolve())

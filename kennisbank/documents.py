@@ -1,0 +1,171 @@
+"""Adding, replacing, removing and re-indexing documents: the store and the index kept in step."""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from indexer.model import Metadata, RefusedError
+from kennisbank import index
+from kennisbank.config import DataDir
+from kennisbank.store import Record, Store, sha256
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES = {".pdf", ".docx", ".md", ".markdown", ".txt"}
+ADDED, REPLACED, PRESENT, REFUSED = "toegevoegd", "vervangen", "al aanwezig", "geweigerd"
+
+
+@dataclass
+class Outcome:
+    """What happened to one file."""
+
+    filename: str
+    status: str
+    doc_id: str = ""
+    message: str = ""
+    passages: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """False only for refused files."""
+        return self.status != REFUSED
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def add_bytes(data_dir: DataDir, data: bytes, filename: str, overrides: dict | None = None) -> Outcome:
+    """Add one file: identical content is a no-op, the same id with new content replaces."""
+    from indexer.pipeline import prepare  # the heavy pipeline loads only for writes
+
+    started = time.perf_counter()
+    store = Store(data_dir.ensure())
+    digest = sha256(data)
+    present = store.by_sha(digest)
+    if present and present.status == "indexed" and not _changes(present, overrides):
+        return Outcome(filename, PRESENT, present.id, f"zelfde inhoud als '{present.title}'", present.passages)
+    try:
+        prepared = prepare(data, filename, overrides)
+    except RefusedError as exc:
+        return Outcome(filename, REFUSED, message=str(exc))
+    meta = prepared.meta
+    with index.write_lock(data_dir):
+        ix = index.open_index(data_dir)
+        previous = store.get(meta.id)
+        if previous and previous.sha256 == digest and previous.status == "indexed" and not _changes(previous, overrides):
+            return Outcome(filename, PRESENT, meta.id, "al aanwezig", previous.passages)
+        record = _record(meta, digest, prepared.kind, filename, len(prepared.pages), len(prepared.passages))
+        store.put_original(data, prepared.kind)
+        store.save(record)  # pending: the index has not got it yet
+        index.replace_document(ix, meta, digest, prepared.passages)
+        record.status = "indexed"
+        store.save(record)
+        if previous and previous.sha256 != digest:
+            _drop_unused_original(store, previous)
+    status = REPLACED if previous and previous.status == "indexed" else ADDED
+    return Outcome(filename, status, meta.id, meta.title, len(prepared.passages), time.perf_counter() - started)
+
+
+def _changes(record: Record, overrides: dict | None) -> bool:
+    """True when the user asks for metadata that differs from the stored record."""
+    return any(v and getattr(record, k, v) != v for k, v in (overrides or {}).items() if k != "id")
+
+
+def _record(meta: Metadata, digest: str, kind: str, filename: str, pages: int, passages: int) -> Record:
+    return Record(id=meta.id, title=meta.title, type=meta.type, region=meta.region, date=meta.date,
+                  sha256=digest, kind=kind, filename=Path(filename).name[:200], pages=pages,
+                  passages=passages, added=_now())
+
+
+def _drop_unused_original(store: Store, old: Record) -> None:
+    """Delete an original that no record points at any more."""
+    if not any(r.sha256 == old.sha256 for r in store.all()):
+        store.original_path(old).unlink(missing_ok=True)
+
+
+def add_path(data_dir: DataDir, path: Path, overrides: dict | None = None) -> Outcome:
+    """Add one file from disk; unreadable files are refused, not raised."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Outcome(path.name, REFUSED, message=f"kan het bestand niet lezen ({exc.strerror})")
+    return add_bytes(data_dir, data, path.name, overrides)
+
+
+def remove(data_dir: DataDir, doc_id: str) -> Record | None:
+    """Remove a document from the index and the store; None when it does not exist."""
+    store = Store(data_dir)
+    with index.write_lock(data_dir):
+        record = store.get(doc_id)
+        if record is None:
+            return None
+        index.delete_document(index.open_index(data_dir), doc_id)
+        store.delete(record)
+    return record
+
+
+def reindex(data_dir: DataDir, progress=None) -> tuple[int, list[Outcome]]:
+    """Rebuild the whole index from the stored originals and records; swap it in only when complete."""
+    from indexer.pipeline import prepare
+
+    store = Store(data_dir.ensure())
+    problems: list[Outcome] = []
+    count = 0
+    with index.write_lock(data_dir):
+        ix = index.new_index(data_dir)
+        records = store.all()
+        with index.writer(ix) as w:
+            for i, record in enumerate(records, 1):
+                try:
+                    prepared = prepare(store.read_original(record), record.filename, _overrides(record))
+                except (RefusedError, OSError) as exc:
+                    problems.append(Outcome(record.filename, REFUSED, record.id, str(exc)))
+                    continue
+                for passage in prepared.passages:
+                    w.add_document(**index.passage_fields(prepared.meta, record.sha256, passage,
+                                                          f"{record.id}:{passage.position}"))
+                record.status, record.passages = "indexed", len(prepared.passages)
+                count += 1
+                if progress:
+                    progress(i, len(records), record.id)
+        index.activate(data_dir, ix)
+        for record in records:
+            store.save(record)
+    return count, problems
+
+
+def _overrides(record: Record) -> dict:
+    """The metadata of a record as overrides for the pipeline."""
+    return {"id": record.id, "title": record.title, "type": record.type, "region": record.region,
+            "date": record.date}
+
+
+def check(data_dir: DataDir) -> list[str]:
+    """Everything on which the store and the index disagree, in plain words; empty when all is well."""
+    store = Store(data_dir)
+    problems = []
+    try:
+        ix = index.open_index(data_dir, create=False)
+        indexed = index.indexed_documents(ix)
+    except index.IndexDamagedError as exc:
+        return [str(exc)]
+    records = {r.id: r for r in store.all()}
+    for doc_id, record in records.items():
+        if not store.original_path(record).exists():
+            problems.append(f"{doc_id}: origineel ontbreekt ({record.sha256[:12]})")
+        if record.status != "indexed":
+            problems.append(f"{doc_id}: toevoegen niet afgemaakt (status {record.status}); voeg opnieuw toe of reindex")
+        elif doc_id not in indexed:
+            problems.append(f"{doc_id}: staat in de opslag maar niet in de index")
+        elif indexed[doc_id][0] != record.sha256:
+            problems.append(f"{doc_id}: de index heeft een andere versie dan de opslag")
+        elif indexed[doc_id][1] != record.passages:
+            problems.append(f"{doc_id}: {indexed[doc_id][1]} passages in de index, {record.passages} verwacht")
+    for doc_id in indexed.keys() - records.keys():
+        problems.append(f"{doc_id}: staat in de index maar niet in de opslag")
+    return problems

@@ -1,0 +1,190 @@
+"""The search engine a CLI run or a web worker keeps: one open index, searches with snippets and facets."""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from whoosh import query as Q
+from whoosh import sorting
+
+from kennisbank import analysis, highlight, index
+from kennisbank.config import DataDir
+from kennisbank.query import parse
+from kennisbank.search import FACET_FIELDS, MAX_PER_SECTION, Built, build, filter_query
+
+log = logging.getLogger(__name__)
+
+FEW_HITS = 5  # below this many strict hits a spelling correction is searched as well
+
+
+class Engine:
+    """Searches one data dir; reopens the index when a writer has committed since."""
+
+    def __init__(self, data: DataDir):
+        self.data = data
+        self._ix: Any = None
+        self._searcher: Any = None
+
+    def searcher(self) -> Any:
+        """An up-to-date searcher (cheap when nothing changed)."""
+        if self._ix is None:
+            self._ix = index.open_index(self.data, create=False)
+            self._searcher = self._ix.searcher()
+        elif not self._searcher.up_to_date():
+            try:
+                self._searcher = self._searcher.refresh()
+            except Exception:  # the index was swapped by reindex: open it again
+                self._ix = index.open_index(self.data, create=False)
+                self._searcher = self._ix.searcher()
+        return self._searcher
+
+    def close(self) -> None:
+        """Release the open searcher."""
+        if self._searcher is not None:
+            self._searcher.close()
+        self._ix = self._searcher = None
+
+    def search(self, text: str, limit: int = 10, offset: int = 0, filters: dict | None = None,
+               explain: bool = False, facets: bool = True) -> dict:
+        """Search passages; the answer has the shape of `kennisbank search --json`."""
+        parsed = parse(text)
+        for field, values in (filters or {}).items():
+            parsed.filters.setdefault(field, []).extend(v for v in values if v)
+        answer = {"query": text, "total": 0, "hits": [], "suggestion": None, "facets": {}, "notes": parsed.notes}
+        if not index.exists(self.data):
+            answer["notes"].append("de index is nog leeg: voeg eerst documenten toe")
+            return answer
+        s = self.searcher()
+        fq, filter_notes = filter_query(parsed.filters)
+        answer["notes"].extend(filter_notes)
+        built = build(parsed)
+        if built.loose is None and fq is None:
+            if parsed.clauses and any(c.words for c in parsed.clauses):
+                answer["notes"].append("de zoekvraag bevat alleen stopwoorden")
+            return answer
+        suggestion, corrected = self._suggest(s, parsed)
+        answer["suggestion"] = suggestion
+        want = offset + limit
+        ranked: list[Any] = []
+        seen: set[int] = set()
+        plans = [built]
+        if corrected is not None:
+            plans = [corrected, built] if self._count(s, built.strict, fq) < FEW_HITS else [built, corrected]
+        for plan in plans:
+            for q in (plan.strict, plan.loose):
+                if q is None and fq is None:
+                    continue
+                self._collect(s, q or Q.Every(), fq, want * 3 + 20, ranked, seen)
+        ranked = diversify(ranked)
+        total_q = Q.Or([p.loose for p in plans if p.loose]) if any(p.loose for p in plans) else Q.Every()
+        results = s.search(total_q, filter=fq, limit=1,
+                           groupedby=_facets() if facets else None)
+        answer["total"] = max(len(results), len(ranked))
+        if facets:
+            answer["facets"] = _facet_counts(results)
+        terms = set().union(*(p.terms for p in plans))
+        exact_terms = set().union(*(p.exact_terms for p in plans))
+        for hit in ranked[offset:want]:
+            answer["hits"].append(_hit(hit, terms, exact_terms, built, explain))
+        return answer
+
+    @staticmethod
+    def _count(s: Any, q: Q.Query | None, fq: Q.Query | None) -> int:
+        """How many passages a query finds."""
+        return 0 if q is None else len(s.search(q, filter=fq, limit=1))
+
+    @staticmethod
+    def _collect(s: Any, q: Q.Query, fq: Q.Query | None, limit: int, ranked: list, seen: set) -> None:
+        """Append the hits of q not already ranked."""
+        for hit in s.search(q, filter=fq, limit=limit):
+            if hit.docnum not in seen:
+                seen.add(hit.docnum)
+                ranked.append(hit)
+
+    def _suggest(self, s: Any, parsed) -> tuple[str | None, Built | None]:
+        """A corrected query when some words are not in the vocabulary at all."""
+        changed = False
+        new_clauses = []
+        for clause in parsed.clauses:
+            words = []
+            for word in clause.words:
+                folded = analysis.fold(word)
+                if (len(folded) < 4 or not folded.isalpha() or analysis.is_stopword(word)
+                        or s.doc_frequency("exact", folded)):
+                    words.append(word)
+                    continue
+                best = _closest(s, folded)
+                words.append(best or word)
+                changed |= bool(best)
+            new_clauses.append(words)
+        if not changed:
+            return None, None
+        suggestion = " ".join(" ".join(w) for w in new_clauses)
+        return suggestion, build(parsed, words_override=new_clauses)
+
+
+def _closest(s: Any, word: str) -> str | None:
+    """The most frequent vocabulary word within edit distance 1, else 2, sharing the first letter."""
+    reader = s.reader()
+    for dist in (1, 2):
+        candidates = [w for w in reader.terms_within("exact", word, dist, prefix=1) if w != word]
+        if candidates:
+            return max(candidates, key=lambda w: (s.doc_frequency("exact", w), w))
+    return None
+
+
+def diversify(hits: list, per_section: int = MAX_PER_SECTION, window: int = 10) -> list:
+    """At most `per_section` hits of one document section in each window of ranks; the rest move down."""
+    out: list = []
+    rest = list(hits)
+    while rest:
+        counts: dict[tuple, int] = {}
+        taken, held = [], []
+        for hit in rest:
+            key = (hit["document_id"], hit["section"])
+            if len(taken) < window and counts.get(key, 0) < per_section:
+                counts[key] = counts.get(key, 0) + 1
+                taken.append(hit)
+            else:
+                held.append(hit)
+        out.extend(taken)
+        rest = held
+    return out
+
+
+def _facets() -> dict:
+    """Facet definitions; multi-valued tag fields may count a passage under several values."""
+    return {name: sorting.FieldFacet(name, allow_overlap=name in index.TAG_FIELDS, maptype=sorting.Count)
+            for name in FACET_FIELDS}
+
+
+def _facet_counts(results: Any) -> dict[str, dict[str, int]]:
+    """Value -> count per facet, largest first."""
+    out: dict[str, dict[str, int]] = {}
+    for name in FACET_FIELDS:
+        groups = results.groups(name)
+        counts = {("ja" if k is True else "nee" if k is False else str(k)): v for k, v in groups.items()
+                  if k not in (None, "", b"")}
+        out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return out
+
+
+def _hit(hit: Any, terms: set[str], exact_terms: set[str], built: Built, explain: bool) -> dict:
+    """One hit as JSON."""
+    text = hit["text"]
+    matches = highlight.find_matches(text, terms, exact_terms)
+    out = {
+        "document_id": hit["document_id"], "title": hit["title"], "type": hit["type"],
+        "region": hit["region"], "date": hit["date"], "page": hit["page"], "section": hit["section"],
+        "text": text, "snippet": highlight.snippet(text, matches), "score": round(float(hit.score or 0), 4),
+        "position": hit["position"], "regio": [r for r in hit["regio"].split(",") if r],
+        "werkend": bool(hit.get("werkend")), "ocr": bool(hit.get("ocr")),
+    }
+    if explain:
+        forms: dict[str, set[str]] = {}
+        for m in matches:
+            forms.setdefault(m.term, set()).add(m.surface)
+        out["explain"] = {term: sorted(v) for term, v in sorted(forms.items())}
+        out["tags"] = json.loads(hit.get("tags") or "{}")
+    return out

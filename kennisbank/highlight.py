@@ -1,0 +1,82 @@
+"""Snippets: the best fragment of a passage with every matched form in <mark>, everything else escaped."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from kennisbank.analysis import exact_analyzer, text_analyzer
+
+WINDOW_TOKENS = 45
+
+
+@dataclass(frozen=True)
+class Match:
+    """A stretch of the passage that matched: its characters, surface form and the index term it matched."""
+
+    start: int
+    end: int
+    surface: str
+    term: str
+
+
+def find_matches(text: str, terms: set[str], exact_terms: set[str] = frozenset()) -> list[Match]:
+    """Where the analysed passage hits the query's index terms (stems, parts, expansions) or exact words.
+
+    >>> [m.surface for m in find_matches("De Gezinnen in de jeugdbeschermingsketen.", {"gezin", "keten"})]
+    ['Gezinnen', 'jeugdbeschermingsketen']
+    """
+    spans: dict[tuple[int, int], Match] = {}
+    if terms:
+        for token in text_analyzer()(text, positions=True, chars=True, mode="index"):
+            if token.text in terms and (token.startchar, token.endchar) not in spans:
+                spans[(token.startchar, token.endchar)] = Match(
+                    token.startchar, token.endchar, text[token.startchar:token.endchar], token.text)
+    if exact_terms:
+        for token in exact_analyzer()(text, positions=True, chars=True, mode="index"):
+            if token.text in exact_terms and (token.startchar, token.endchar) not in spans:
+                spans[(token.startchar, token.endchar)] = Match(
+                    token.startchar, token.endchar, text[token.startchar:token.endchar], token.text)
+    return sorted(spans.values(), key=lambda m: m.start)
+
+
+def snippet(text: str, matches: list[Match], window: int = WINDOW_TOKENS) -> str:
+    """The window of about `window` words with the most distinct matched terms, as safe HTML.
+
+    >>> snippet("a <b> gezin & zo", [Match(6, 11, "gezin", "gezin")])
+    'a &lt;b&gt; <mark>gezin</mark> &amp; zo'
+    """
+    words = _word_starts(text)
+    if not words:
+        return ""
+    start_word = 0
+    if matches and len(words) > window:
+        best = (-1, -1)
+        for i in range(0, len(words) - window + 1, 3):
+            lo, hi = words[i], words[min(i + window, len(words) - 1)]
+            inside = [m for m in matches if lo <= m.start < hi]
+            score = (len({m.term for m in inside}), len(inside))
+            if score > best:
+                best, start_word = score, i
+    lo = words[start_word]
+    end_word = start_word + window
+    hi = words[end_word] if end_word < len(words) else len(text)
+    out, pos = [], lo
+    for m in matches:
+        if m.start < lo or m.end > hi or m.start < pos:
+            continue
+        out.append(escape(text[pos:m.start], quote=False))
+        out.append(f"<mark>{escape(text[m.start:m.end], quote=False)}</mark>")
+        pos = m.end
+    out.append(escape(text[pos:hi], quote=False))
+    result = "".join(out).strip().replace("\n", " ")
+    return ("… " if lo > 0 else "") + result + (" …" if hi < len(text) else "")
+
+
+def _word_starts(text: str) -> list[int]:
+    """Character offsets where words start."""
+    starts, prev_space = [], True
+    for i, ch in enumerate(text):
+        if not ch.isspace() and prev_space:
+            starts.append(i)
+        prev_space = ch.isspace()
+    return starts

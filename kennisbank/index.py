@@ -1,0 +1,221 @@
+"""All whoosh access: the schema, opening, and writer/searcher context managers, plus the writers' lock."""
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.query import Term
+from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.writing import IndexWriter
+
+from kennisbank.analysis import exact_analyzer, text_analyzer
+from kennisbank.config import DataDir
+
+log = logging.getLogger(__name__)
+
+INDEX_NAME = "passages"
+LOCK_TIMEOUT = 120.0  # seconds a writer waits for another before it gives up with BusyError
+
+# Fields that hold taxonomy labels; searchable as filters and counted as facets.
+TAG_FIELDS = ("regio", "principe", "thema", "organisatie", "genoemd")
+
+
+class BusyError(RuntimeError):
+    """Another process is writing to this data dir."""
+
+
+class IndexDamagedError(RuntimeError):
+    """The index cannot be opened or read; `kennisbank reindex` rebuilds it from the store."""
+
+
+def make_schema() -> Schema:
+    """The schema of one passage."""
+    return Schema(
+        pid=ID(stored=True, unique=True),
+        document_id=ID(stored=True),
+        sha256=ID(stored=True),
+        title=TEXT(analyzer=text_analyzer(), stored=True),
+        type=ID(stored=True),
+        region=ID(stored=True),
+        date=ID(stored=True),
+        jaar=ID(stored=True),
+        page=NUMERIC(stored=True),
+        position=NUMERIC(stored=True, sortable=True),
+        section=TEXT(analyzer=text_analyzer(), stored=True),
+        text=TEXT(analyzer=text_analyzer(), stored=True, phrase=True),
+        exact=TEXT(analyzer=exact_analyzer(), phrase=True),
+        regio=KEYWORD(stored=True, commas=True, scorable=False),
+        principe=KEYWORD(stored=True, commas=True, scorable=False),
+        thema=KEYWORD(stored=True, commas=True, scorable=False),
+        organisatie=KEYWORD(stored=True, commas=True, scorable=False),
+        genoemd=KEYWORD(stored=True, commas=True, scorable=False),
+        werkend=BOOLEAN(stored=True),
+        ocr=BOOLEAN(stored=True),
+        tags=STORED(),
+    )
+
+
+def exists(data: DataDir) -> bool:
+    """True when the data dir holds an index."""
+    return data.index.exists() and whoosh_index.exists_in(str(data.index), indexname=INDEX_NAME)
+
+
+def open_index(data: DataDir, create: bool = True) -> Any:
+    """Open the index, creating an empty one when there is none (and create is True)."""
+    if not exists(data):
+        if not create:
+            raise IndexDamagedError(f"geen index in {data.root}; voeg documenten toe of draai 'kennisbank reindex'")
+        data.root.mkdir(parents=True, exist_ok=True)
+        ix = new_index(data)
+        activate(data, ix)
+        return ix
+    try:
+        ix = whoosh_index.open_dir(str(data.index), indexname=INDEX_NAME)
+        ix.doc_count()  # reads the segment list, so a damaged TOC shows here, not in the first search
+        return ix
+    except Exception as exc:  # whoosh raises many kinds here; all mean the same to the user
+        raise IndexDamagedError(
+            f"de index in {data.index} is beschadigd of onleesbaar ({type(exc).__name__}: {exc}); "
+            "herstel hem met 'kennisbank reindex'") from exc
+
+
+def new_index(data: DataDir) -> Any:
+    """An empty index in a fresh generation folder beside the active one (not active yet)."""
+    existing = [int(p.name.split("-")[1]) for p in data.root.glob("index-*") if p.name.split("-")[1].isdigit()]
+    folder = data.root / f"index-{max(existing, default=0) + 1}"
+    folder.mkdir(parents=True)
+    return whoosh_index.create_in(str(folder), make_schema(), indexname=INDEX_NAME)
+
+
+def activate(data: DataDir, ix: Any) -> None:
+    """Point data/index at the folder of ix in one atomic step and remove older generations."""
+    folder = Path(ix.storage.folder)
+    tmp = data.root / ".index-link"
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(folder.name)
+    if data.index.exists() and not data.index.is_symlink():
+        shutil.rmtree(data.index)  # a plain folder from an older layout
+    os.replace(tmp, data.index)
+    for old in data.root.glob("index-*"):
+        if old.is_dir() and old.name != folder.name:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def write_lock(data: DataDir, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the data dir's writer lock; wait at most timeout seconds, then raise BusyError."""
+    data.root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(data.write_lock, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise BusyError("er loopt al een andere schrijfactie (ingest, verwijderen of reindex) "
+                                    "op deze datamap; probeer het straks opnieuw") from None
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)  # closing releases the flock
+
+
+@contextmanager
+def writer(ix: Any) -> Iterator[IndexWriter]:
+    """A writer that commits on success and cancels (never commits) on any error, which is re-raised."""
+    w = ix.writer(timeout=LOCK_TIMEOUT)
+    try:
+        yield w
+    except BaseException:
+        w.cancel()
+        raise
+    w.commit()
+
+
+@contextmanager
+def searcher(ix: Any) -> Iterator[Any]:
+    """A BM25F searcher over the newest committed state."""
+    s = ix.searcher()
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+def passage_fields(meta: Any, sha: str, passage: Any, pid: str) -> dict[str, Any]:
+    """The stored and indexed fields of one passage of a document."""
+    section = " › ".join(passage.section)
+    tags = {
+        "principe": [t.__dict__ for t in passage.principes],
+        "thema": [t.__dict__ for t in passage.themas],
+        "organisatie": [t.__dict__ for t in passage.organisaties],
+        "genoemd": [t.__dict__ for t in passage.genoemd],
+        "werkend": list(passage.werkend),
+    }
+    return {
+        "pid": pid,
+        "document_id": meta.id,
+        "sha256": sha,
+        "title": meta.title,
+        "type": meta.type,
+        "region": meta.region,
+        "date": meta.date,
+        "jaar": meta.year,
+        "page": passage.page,
+        "position": passage.position,
+        "section": section,
+        "text": passage.text,
+        "exact": f"{passage.text}\n{section}",
+        "regio": ",".join(passage.regio),
+        "principe": ",".join(t.id for t in passage.principes),
+        "thema": ",".join(t.id for t in passage.themas),
+        "organisatie": ",".join(t.id for t in passage.organisaties),
+        "genoemd": ",".join(t.id for t in passage.genoemd),
+        "werkend": bool(passage.werkend),
+        "ocr": passage.ocr,
+        "tags": json.dumps(tags, ensure_ascii=False),
+    }
+
+
+def replace_document(ix: Any, meta: Any, sha: str, passages: Iterable[Any]) -> int:
+    """Replace all passages of one document in a single commit; return how many were written."""
+    count = 0
+    with writer(ix) as w:
+        w.delete_by_term("document_id", meta.id)
+        for passage in passages:
+            w.add_document(**passage_fields(meta, sha, passage, f"{meta.id}:{passage.position}"))
+            count += 1
+    return count
+
+
+def delete_document(ix: Any, doc_id: str) -> int:
+    """Remove all passages of one document in a single commit; return how many were removed."""
+    with writer(ix) as w:
+        removed = w.delete_by_term("document_id", doc_id)
+    return removed
+
+
+def indexed_documents(ix: Any) -> dict[str, tuple[str, int]]:
+    """Document id -> (sha256, number of passages), as the index holds them."""
+    counts: dict[str, tuple[str, int]] = {}
+    with searcher(ix) as s:
+        for doc_id in s.lexicon("document_id"):
+            key = doc_id.decode("utf-8") if isinstance(doc_id, bytes) else doc_id
+            hits = s.search(Term("document_id", key), limit=None)
+            if hits.scored_length():  # the lexicon still lists ids whose passages were deleted, until a merge
+                counts[key] = (hits[0]["sha256"], hits.scored_length())
+    return counts

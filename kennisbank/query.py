@@ -1,0 +1,97 @@
+"""Parse what a professional types into words, phrases, exclusions, alternatives and filters; never raises."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MAX_QUERY_CHARS = 500
+MAX_WORDS = 32
+FILTER_FIELDS = {
+    "regio": "regio", "region": "regio", "proeftuin": "regio", "type": "type", "jaar": "jaar", "year": "jaar",
+    "principe": "principe", "basisprincipe": "principe", "thema": "thema", "vraagstuk": "thema",
+    "organisatie": "organisatie", "werkend": "werkend", "document": "document_id",
+}
+_TOKEN = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)"|(\S+))')
+
+
+@dataclass
+class Clause:
+    """One OR-alternative: words and phrases that are all wanted, and ones that must not occur."""
+
+    words: list[str] = field(default_factory=list)
+    phrases: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ParsedQuery:
+    """A query taken apart; notes say in plain words what was changed or ignored."""
+
+    text: str
+    clauses: list[Clause]
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        """True when there is nothing to search for and nothing to filter on."""
+        return not any(c.words or c.phrases for c in self.clauses) and not self.filters
+
+
+def parse(text: str) -> ParsedQuery:
+    """Split a query into clauses and filters.
+
+    >>> q = parse('gezinsadvocaat regio:Zeeland -OTS "verklarende analyse" OR klantreis')
+    >>> [(c.words, c.phrases, c.excluded) for c in q.clauses], q.filters
+    ([(['gezinsadvocaat'], ['verklarende analyse'], ['OTS']), (['klantreis'], [], [])], {'regio': ['Zeeland']})
+    >>> parse('"onafgesloten aanhalingsteken').clauses[0].words
+    ['onafgesloten', 'aanhalingsteken']
+    >>> parse('AND OR NOT').empty
+    True
+    """
+    notes: list[str] = []
+    text = "".join(c if c.isprintable() else " " for c in (text or ""))
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        notes.append(f"zoekvraag ingekort tot {MAX_QUERY_CHARS} tekens")
+    if text.count('"') % 2:
+        text = text.replace('"', " ")
+        notes.append("losse aanhalingstekens genegeerd")
+    clauses, filters = [Clause()], {}
+    negate_next, words = False, 0
+    for m in _TOKEN.finditer(text):
+        minus, name, quoted, bare = m.groups()
+        value = quoted if quoted is not None else bare
+        if name and name.lower() in FILTER_FIELDS and value:
+            filters.setdefault(FILTER_FIELDS[name.lower()], []).append(value.strip())
+            continue
+        if name:  # an unknown field: search the whole thing as words
+            value = f"{name} {value}"
+            quoted = None
+        if quoted is None and value in ("AND", "&&"):
+            continue
+        if quoted is None and value in ("OR", "||"):
+            if clauses[-1].words or clauses[-1].phrases:
+                clauses.append(Clause())
+            continue
+        if quoted is None and value == "NOT":
+            negate_next = True
+            continue
+        if quoted is None:
+            value = value.strip("()[]{}")
+            if not re.search(r"\w", value):
+                continue
+        words += len(value.split())
+        if words > MAX_WORDS:
+            notes.append(f"alleen de eerste {MAX_WORDS} woorden gebruikt")
+            break
+        target = clauses[-1]
+        if minus or negate_next:
+            target.excluded.append(value)
+        elif quoted is not None and quoted.strip():
+            target.phrases.append(quoted.strip())
+        else:
+            target.words.extend(value.split())
+        negate_next = False
+    clauses = [c for c in clauses if c.words or c.phrases or c.excluded] or [Clause()]
+    return ParsedQuery(text, clauses, filters, notes)

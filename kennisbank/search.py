@@ -1,0 +1,158 @@
+"""Dutch search over passages: query building, AND-then-OR ranking, diversity, spelling, facets, snippets."""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from whoosh import query as Q
+from whoosh import sorting
+
+from kennisbank import analysis, highlight, index
+from kennisbank.config import DataDir
+from kennisbank.query import ParsedQuery, parse
+from kennisbank.taxonomie import load as load_taxonomie
+
+log = logging.getLogger(__name__)
+
+FIELD_BOOSTS = {"text": 1.0, "section": 0.8, "title": 0.25}
+FACET_FIELDS = ("type", "region", "jaar", "regio", "principe", "thema", "organisatie", "werkend")
+MAX_PER_SECTION = 3
+MAX_NGRAM = 5
+
+
+@dataclass
+class Built:
+    """The whoosh queries for one parsed query, and the index terms to highlight."""
+
+    strict: Q.Query | None
+    loose: Q.Query | None
+    terms: set[str]
+    exact_terms: set[str]
+    concepts: list[tuple[str, list[str]]]  # query words -> forms they were expanded to (for explain)
+
+
+@lru_cache(maxsize=1)
+def _expansions() -> dict[str, list[str]]:
+    """Folded abbreviation or long form -> its other forms, from the taxonomy."""
+    return {analysis.fold(k): v for k, v in load_taxonomie().abbreviation_map().items()}
+
+
+def _index_terms(text: str) -> list[str]:
+    """The text field's index terms for a run of words (whole words only, no compound parts)."""
+    return [analysis.query_forms(w).stem for w in _words(text) if not analysis.is_stopword(w)]
+
+
+def _words(text: str) -> list[str]:
+    """The folded words of a text, as the exact analyzer sees them."""
+    return [t.text for t in analysis.exact_analyzer()(text)]
+
+
+def _word_query(word: str, terms: set[str]) -> Q.Query | None:
+    """One query word over text, section and title: its stem, or all of its compound parts."""
+    forms = analysis.query_forms(word)
+    if not forms.stem:
+        return None
+    terms.add(forms.stem)
+    alternatives: list[Q.Query] = [Q.Term(f, forms.stem, boost=b) for f, b in FIELD_BOOSTS.items()]
+    if forms.parts:
+        terms.update(forms.parts)
+        alternatives.append(Q.And([Q.Term("text", p) for p in forms.parts], boost=0.7))
+    return Q.Or(alternatives)
+
+
+def _run_query(words: list[str], terms: set[str]) -> Q.Query | None:
+    """A run of words as a phrase in text or section (for multi-word expansions)."""
+    stems = [s for s in (_index_terms(w) for w in words) for s in s]
+    if not stems:
+        return None
+    terms.update(stems)
+    if len(stems) == 1:
+        return Q.Or([Q.Term(f, stems[0], boost=b) for f, b in FIELD_BOOSTS.items()])
+    return Q.Or([Q.Phrase("text", stems, slop=2), Q.Phrase("section", stems, slop=2, boost=0.8)])
+
+
+def _concept_queries(words: list[str], terms: set[str], concepts: list) -> list[Q.Query]:
+    """One query per word, or per run of words that the taxonomy knows under other names too."""
+    folded = [analysis.fold(w) for w in words]
+    out, i = [], 0
+    table = _expansions()
+    while i < len(words):
+        for n in range(min(MAX_NGRAM, len(words) - i), 0, -1):
+            key = " ".join(folded[i:i + n])
+            if key in table:
+                own = _word_query(words[i], terms) if n == 1 else _run_query(words[i:i + n], terms)
+                others = [q for q in (_run_query(_words(form), terms) for form in table[key]) if q]
+                alts = [q for q in [own, *others] if q]
+                if alts:
+                    out.append(Q.Or(alts))
+                    concepts.append((" ".join(words[i:i + n]), table[key]))
+                i += n
+                break
+        else:
+            if not analysis.is_stopword(words[i]) and (q := _word_query(words[i], terms)):
+                out.append(q)
+            i += 1
+    return out
+
+
+def build(parsed: ParsedQuery, words_override: list[list[str]] | None = None) -> Built:
+    """Turn a parsed query into a strict (all terms) and a loose (any term) whoosh query."""
+    terms: set[str] = set()
+    exact_terms: set[str] = set()
+    concepts: list = []
+    strict_alts, loose_parts = [], []
+    for n, clause in enumerate(parsed.clauses):
+        words = words_override[n] if words_override else clause.words
+        required = _concept_queries(words, terms, concepts)
+        for phrase in clause.phrases:
+            tokens = _words(phrase)
+            exact_terms.update(tokens)
+            if tokens:
+                required.append(Q.Phrase("exact", tokens) if len(tokens) > 1 else Q.Term("exact", tokens[0]))
+        excluded = [q for q in (_word_query(w, set()) for w in clause.excluded) if q]
+        if excluded and not required:
+            required = [Q.Every()]
+        if not required:
+            continue
+        strict = Q.And(required) if len(required) > 1 else required[0]
+        loose = Q.Or(required) if len(required) > 1 else required[0]
+        if len(required) > 1:  # a bonus when the words stand close together
+            stems = [analysis.query_forms(w).stem for w in words if not analysis.is_stopword(w)]
+            if len(stems) > 1:
+                strict = Q.AndMaybe(strict, Q.Phrase("text", stems, slop=8, boost=1.5))
+        if excluded:
+            strict = Q.AndNot(strict, Q.Or(excluded))
+            loose = Q.AndNot(loose, Q.Or(excluded))
+        strict_alts.append(strict)
+        loose_parts.append(loose)
+    strict_q = (Q.Or(strict_alts) if len(strict_alts) > 1 else strict_alts[0]) if strict_alts else None
+    loose_q = (Q.Or(loose_parts) if len(loose_parts) > 1 else loose_parts[0]) if loose_parts else None
+    return Built(strict_q, loose_q, terms, exact_terms, concepts)
+
+
+def filter_query(filters: dict[str, list[str]]) -> tuple[Q.Query | None, list[str]]:
+    """Field filters as one query, with notes on values that are not known."""
+    tax = load_taxonomie()
+    parts, notes = [], []
+    for field, values in filters.items():
+        alts = []
+        for value in values:
+            if field == "regio":
+                regio = tax.regio_by_name(value)
+                if regio is None:
+                    notes.append(f"onbekende regio '{value}'")
+                alts.append(Q.Term("regio", regio.naam if regio else value))
+            elif field in ("thema", "principe", "organisatie"):
+                concept = tax.concept_by_name(field, value)
+                alts.append(Q.Term(field, concept.id if concept else value.lower()))
+            elif field == "werkend":
+                alts.append(Q.Term("werkend", value.lower() in ("ja", "true", "1", "yes", "j")))
+            else:
+                alts.append(Q.Term(field, value.lower() if field == "type" else value))
+        parts.append(Q.Or(alts) if len(alts) > 1 else alts[0])
+    if not parts:
+        return None, notes
+    return (Q.And(parts) if len(parts) > 1 else parts[0]), notes

@@ -1,0 +1,159 @@
+"""Compare proeftuinen on a vraagstuk: which regions address it, how strongly, and the passages that prove it.
+
+The rule: a region addresses a vraagstuk when at least MIN_PASSAGES passages that *belong* to that region
+(its own documents, or its own section of a multi-region document) are about it. "About it" means the
+taxonomy matcher tagged the passage with the vraagstuk; for a free-text thema outside the taxonomy, that
+every word of the thema (or its parts, stems and synonyms) occurs in the passage.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from argparse import Namespace
+from typing import Any
+
+from whoosh import query as Q
+
+from kennisbank import highlight
+from kennisbank.config import DataDir
+from kennisbank.engine import Engine
+from kennisbank.query import parse
+from kennisbank.search import build
+from kennisbank.taxonomie import load as load_taxonomie
+
+MIN_PASSAGES = 1
+EVIDENCE = 3
+RULE = ("Een regio pakt een vraagstuk op als minstens één passage die bij die regio hoort (eigen document of "
+        "eigen proeftuin-sectie) over het vraagstuk gaat; noemen van de regio elders telt niet.")
+
+
+def _region_names(selected: list[str] | None = None) -> list[str]:
+    """Canonical region names, all or the selected ones (unknown names raise ValueError)."""
+    tax = load_taxonomie()
+    if not selected:
+        return [r.naam for r in tax.regios]
+    names = []
+    for name in selected:
+        regio = tax.regio_by_name(name)
+        if regio is None:
+            raise ValueError(f"onbekende regio '{name}'; kies uit: {', '.join(r.naam for r in tax.regios)}")
+        names.append(regio.naam)
+    return names
+
+
+def _about(thema: str) -> tuple[Q.Query, Any, set[str]]:
+    """The query that says a passage is about the thema, the taxonomy concept (or None), and highlight terms."""
+    concept = load_taxonomie().vraagstuk_by_name(thema)
+    text = thema if concept is None else " OR ".join(f'{t}' for t in (concept.label, *concept.termen))
+    built = build(parse(thema if concept is None else text))
+    if concept is not None:
+        ranking = build(parse(" OR ".join((concept.label, *concept.termen))))
+        return Q.Term("thema", concept.id), concept, ranking.terms
+    return built.strict or Q.NullQuery(), None, built.terms
+
+
+def compare(engine: Engine, thema: str, regions: list[str] | None = None) -> dict:
+    """One vraagstuk across regions, with evidence; the JSON of `vergelijk --json` and /api/compare."""
+    names = _region_names(regions)
+    about, concept, terms = _about(thema)
+    ranking = build(parse(thema if concept is None else " OR ".join((concept.label, *concept.termen))))
+    s = engine.searcher()
+    out = {"thema": thema, "vraagstuk": concept.id if concept else None,
+           "label": concept.label if concept else thema, "rule": RULE, "regions": []}
+    for name in names:
+        own = Q.And([about, Q.Term("regio", name)])
+        count = len(s.search(own, limit=1))
+        evidence, best = [], 0.0
+        if count:
+            scored = Q.AndMaybe(own, ranking.loose) if ranking.loose else own
+            for hit in s.search(scored, limit=EVIDENCE):
+                best = max(best, float(hit.score or 0))
+                matches = highlight.find_matches(hit["text"], terms | ranking.terms, ranking.exact_terms)
+                evidence.append({"document_id": hit["document_id"], "title": hit["title"], "page": hit["page"],
+                                 "section": hit["section"], "text": hit["text"],
+                                 "snippet": highlight.snippet(hit["text"], matches)})
+        out["regions"].append({"region": name, "addressed": count >= MIN_PASSAGES, "score": round(best, 3),
+                               "passages": count, "evidence": evidence})
+    return out
+
+
+def matrix(engine: Engine, regions: list[str] | None = None) -> dict:
+    """Regions x vraagstukken: passage counts per cell from the index postings (no stored fields read)."""
+    names = _region_names(regions)
+    tax = load_taxonomie()
+    s = engine.searcher()
+    reader = s.reader()
+
+    def ids(field: str, value: str) -> set[int]:
+        if not reader.has_term(field, value):  # whoosh KEYWORD terms are str
+            return set()
+        return {d for d in reader.postings(field, value).all_ids() if not reader.is_deleted(d)}
+
+    per_region = {name: ids("regio", name) for name in names}
+    cells = []
+    for concept in tax.vraagstukken:
+        docs = ids("thema", concept.id)
+        for name in names:
+            n = len(docs & per_region[name])
+            cells.append({"region": name, "vraagstuk": concept.id, "passages": n, "addressed": n >= MIN_PASSAGES})
+    return {"rule": RULE, "regions": names,
+            "vraagstukken": [{"id": c.id, "label": c.label} for c in tax.vraagstukken], "cells": cells}
+
+
+def matrix_csv(m: dict) -> str:
+    """The matrix as CSV: one row per region, one column per vraagstuk (passage counts)."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["regio", *[v["label"] for v in m["vraagstukken"]]])
+    counts = {(c["region"], c["vraagstuk"]): c["passages"] for c in m["cells"]}
+    for name in m["regions"]:
+        w.writerow([name, *[counts[(name, v["id"])] for v in m["vraagstukken"]]])
+    return buf.getvalue()
+
+
+def compare_csv(result: dict) -> str:
+    """A side-by-side view as CSV: region, addressed, passages, score and the evidence passages."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["regio", "opgepakt", "passages", "score", "document", "pagina", "sectie", "tekst"])
+    for r in result["regions"]:
+        for ev in r["evidence"] or [{}]:
+            w.writerow([r["region"], "ja" if r["addressed"] else "nee", r["passages"], r["score"],
+                        ev.get("title", ""), ev.get("page", ""), ev.get("section", ""), ev.get("text", "")])
+    return buf.getvalue()
+
+
+def run_cli(data: DataDir, args: Namespace) -> int:
+    """`kennisbank vergelijk`: one thema (side by side) or the whole matrix."""
+    from kennisbank import index
+
+    if not index.exists(data):
+        print("de index is nog leeg: voeg eerst documenten toe", file=sys.stderr)
+        return 2
+    engine = Engine(data)
+    try:
+        if args.matrix:
+            m = matrix(engine, args.regio)
+            print(matrix_csv(m) if args.csv else json.dumps(m, ensure_ascii=False, indent=1))
+            return 0
+        if not args.thema:
+            print("geef een thema of --matrix", file=sys.stderr)
+            return 2
+        result = compare(engine, " ".join(args.thema), args.regio)
+    except ValueError as exc:
+        print(f"kennisbank: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    elif args.csv:
+        print(compare_csv(result), end="")
+    else:
+        print(f"{result['label']}\n{RULE}\n")
+        for r in result["regions"]:
+            mark = "✓" if r["addressed"] else "·"
+            print(f"{mark} {r['region']:<22} {r['passages']:>3} passages")
+            for ev in r["evidence"]:
+                print(f"    - {ev['title']} p.{ev['page']} {ev['section']}")
+    return 0

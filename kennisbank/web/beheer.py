@@ -1,0 +1,146 @@
+"""Beheer: log in, list documents, add (with an optional check of the inferred metadata), replace, remove."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+
+from indexer.model import DOCUMENT_TYPES
+from kennisbank import documents
+from kennisbank.store import Store
+from kennisbank.web import auth, common, uploads
+
+log = logging.getLogger(__name__)
+bp = Blueprint("beheer", __name__, url_prefix="/beheer")
+
+
+def _form_context(**extra) -> dict:
+    """What every upload form needs: the choices for type and regio."""
+    return {"types": DOCUMENT_TYPES, "region_names": [r.naam for r in common.taxonomie().regios], **extra}
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+def login():
+    """The login form; at most LOGIN_MAX_FAILURES failures per address per window."""
+    next_url = auth.safe_next(request.values.get("next"))
+    if request.method == "GET":
+        return render_template("login.html", next=next_url, configured=auth.configured())
+    limiter, key = auth.limiter(), auth.client_key()
+    wait = limiter.retry_after(key)
+    if wait:
+        log.warning("inloggen geblokkeerd voor %s (%d s)", key, wait)
+        abort(429, description=f"Te veel mislukte pogingen; probeer het over {wait // 60 + 1} minuten opnieuw.",
+              retry_after=wait)
+    user = request.form.get("gebruiker", "")
+    if not auth.verify(user, request.form.get("wachtwoord", "")):
+        limiter.fail(key)
+        log.warning("mislukte inlogpoging vanaf %s", key)
+        return render_template("login.html", next=next_url, configured=auth.configured(),
+                               error="Onbekende gebruikersnaam of verkeerd wachtwoord."), 401
+    limiter.reset(key)
+    session.clear()
+    session.permanent = True
+    session["beheerder"] = user
+    log.info("beheerder %s ingelogd", user)
+    return redirect(next_url or url_for("beheer.overzicht"))
+
+
+@bp.post("/uitloggen")
+def logout():
+    """End the session."""
+    session.clear()
+    flash("U bent uitgelogd.")
+    return redirect(url_for("zoeken.index"))
+
+
+@bp.get("")
+@auth.login_required
+def overzicht():
+    """All documents with links to replace or remove them, and what `check` finds."""
+    data = common.data_dir()
+    problems = documents.check(data) if common.has_index() else []
+    return render_template("beheer.html", records=Store(data).all(), problems=problems)
+
+
+@bp.route("/toevoegen", methods=["GET", "POST"])
+@auth.login_required
+def toevoegen():
+    """Upload files; 'controleren' shows the inferred metadata first, otherwise they are added at once."""
+    if request.method == "GET":
+        return render_template("toevoegen.html", **_form_context(values={}))
+    files = [(uploads.clean_filename(f.filename), f.read()) for f in request.files.getlist("bestanden") if f.filename]
+    overrides, problems = uploads.read_fields(request.form)
+    if not files:
+        problems.append("kies minstens één bestand")
+    if len(files) > 1 and "title" in overrides:
+        problems.append("een titel geldt voor één bestand; laat hem leeg of gebruik 'Eerst controleren'")
+    if problems:
+        return render_template("toevoegen.html", **_form_context(values=request.form, problems=problems)), 400
+    if request.form.get("actie") == "controleren":
+        token = uploads.stage(common.data_dir(), files)
+        previews = [{**uploads.inferred(content, name), **overrides} for name, content in files]
+        return render_template("controleren.html", token=token, previews=previews, **_form_context())
+    outcomes = [uploads.add_upload(common.data_dir(), content, name, overrides) for name, content in files]
+    return render_template("resultaat.html", outcomes=outcomes), (200 if any(o.ok for o in outcomes) else 422)
+
+
+@bp.post("/toevoegen/bevestigen")
+@auth.login_required
+def bevestigen():
+    """Add the staged files with the metadata as checked and edited on the preview page."""
+    data, token = common.data_dir(), request.form.get("token", "")
+    files = uploads.staged(data, token)
+    if files is None:
+        abort(400, description="Deze upload is verlopen of onbekend; voeg de bestanden opnieuw toe.")
+    fields = [uploads.read_fields(request.form, f"-{i}") for i in range(len(files))]
+    problems = [f"{files[i][0]}: {p}" for i, (_, ps) in enumerate(fields) for p in ps]
+    if problems:
+        previews = [{"filename": name, **{f: request.form.get(f"{f}-{i}", "") for f in uploads.FIELDS}}
+                    for i, (name, _) in enumerate(files)]
+        return render_template("controleren.html", token=token, previews=previews, problems=problems,
+                               **_form_context()), 400
+    outcomes = [uploads.add_upload(data, content, name, overrides)
+                for (name, content), (overrides, _) in zip(files, fields)]
+    uploads.unstage(data, token)
+    return render_template("resultaat.html", outcomes=outcomes), (200 if any(o.ok for o in outcomes) else 422)
+
+
+@bp.route("/<doc_id>/vervangen", methods=["GET", "POST"])
+@auth.login_required
+def vervangen(doc_id: str):
+    """A new file (or none: the stored original) and edited metadata for an existing document id."""
+    data = common.data_dir()
+    store = Store(data)
+    record = store.get(doc_id)
+    if record is None:
+        abort(404, description=f"Er is geen document met id '{doc_id[:120]}'.")
+    if request.method == "GET":
+        values = {"title": record.title, "type": record.type, "region": record.region, "date": record.date}
+        return render_template("vervangen.html", record=record, **_form_context(values=values))
+    overrides, problems = uploads.read_fields(request.form)
+    upload = request.files.get("bestand")
+    if problems:
+        return render_template("vervangen.html", record=record,
+                               **_form_context(values=request.form, problems=problems)), 400
+    if upload and upload.filename:
+        name, content = uploads.clean_filename(upload.filename), upload.read()
+    else:
+        name, content = record.filename, store.read_original(record)
+    outcome = uploads.add_upload(data, content, name, {**overrides, "id": record.id})
+    return render_template("resultaat.html", outcomes=[outcome]), (200 if outcome.ok else 422)
+
+
+@bp.route("/<doc_id>/verwijderen", methods=["GET", "POST"])
+@auth.login_required
+def verwijderen(doc_id: str):
+    """Ask for confirmation (GET), then remove the document from the store and the index (POST)."""
+    data = common.data_dir()
+    record = Store(data).get(doc_id)
+    if record is None:
+        abort(404, description=f"Er is geen document met id '{doc_id[:120]}'.")
+    if request.method == "GET":
+        return render_template("verwijderen.html", record=record)
+    documents.remove(data, doc_id)
+    log.info("document %s verwijderd door %s", doc_id, session.get("beheerder"))
+    flash(f"Verwijderd: {record.title}")
+    return redirect(url_for("beheer.overzicht"))

@@ -1,0 +1,128 @@
+"""What the views share: the process's data dir and engine, filters from the query string, and labels."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from flask import current_app, request, session, url_for
+from werkzeug.datastructures import MultiDict
+
+from kennisbank import index
+from kennisbank.config import DataDir
+from kennisbank.engine import Engine
+
+T = TypeVar("T")
+FILTERS = ("regio", "thema", "principe", "organisatie", "type", "jaar", "werkend")
+FILTER_LABELS = {"regio": "Proeftuin / regio", "thema": "Vraagstuk", "principe": "Basisprincipe",
+                 "organisatie": "Organisatie", "type": "Documenttype", "jaar": "Jaar",
+                 "werkend": "Werkend element"}
+MAX_FILTER_VALUES = 10
+MAX_VALUE_CHARS = 120
+PAGE_SIZE = 10
+MAX_PAGE = 50
+
+
+def data_dir() -> DataDir:
+    """The data dir of this app."""
+    return current_app.extensions["kennisbank"]["data"]
+
+
+def engine() -> Engine:
+    """The one engine of this process."""
+    return current_app.extensions["kennisbank"]["engine"]
+
+
+def with_engine(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call fn(engine, ...) while holding the engine lock (one whoosh searcher is shared by all threads)."""
+    with current_app.extensions["kennisbank"]["lock"]:
+        return fn(engine(), *args, **kwargs)
+
+
+def search(text: str, limit: int, offset: int, filters: dict[str, list[str]], explain: bool = False) -> dict:
+    """Engine.search under the lock."""
+    return with_engine(lambda e: e.search(text, limit=limit, offset=offset, filters=filters, explain=explain))
+
+
+def has_index() -> bool:
+    """True when documents have been indexed in this data dir."""
+    return index.exists(data_dir())
+
+
+def filters_from(args: MultiDict) -> dict[str, list[str]]:
+    """The known filter arguments of a query string, trimmed and bounded.
+
+    >>> filters_from(MultiDict([("regio", " Zeeland "), ("regio", ""), ("q", "x"), ("werkend", "ja")]))
+    {'regio': ['Zeeland'], 'werkend': ['ja']}
+    """
+    out: dict[str, list[str]] = {}
+    for name in FILTERS:
+        values = [v.strip()[:MAX_VALUE_CHARS] for v in args.getlist(name) if v.strip()]
+        if values:
+            out[name] = list(dict.fromkeys(values))[:MAX_FILTER_VALUES]
+    return out
+
+
+def page_number(value: str | None) -> int | None:
+    """A 1-based page number from the query string; None when it is not a sane one.
+
+    >>> page_number(None), page_number("3"), page_number("0"), page_number("x"), page_number("999")
+    (1, 3, None, None, None)
+    """
+    if value in (None, ""):
+        return 1
+    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
+        return None
+    return int(value)
+
+
+@lru_cache(maxsize=1)
+def taxonomie() -> Any:
+    """The domain taxonomy, loaded once."""
+    from kennisbank.taxonomie import load
+
+    return load()
+
+
+def label(field: str, value: str) -> str:
+    """The readable label of a facet value (taxonomy ids become their labels)."""
+    if field in ("thema", "principe", "organisatie"):
+        concept = taxonomie().concept_by_name(field, value)
+        return concept.label if concept is not None else value
+    return value
+
+
+def url_with(endpoint: str, add: tuple[str, str] | None = None, drop: tuple[str, str] | None = None,
+             **changes: Any) -> str:
+    """The current page's URL with one filter value added or removed, or other arguments changed."""
+    args = MultiDict(request.args)
+    args.pop("pagina", None)
+    if add and add[1] not in args.getlist(add[0]):
+        args.add(*add)
+    if drop:
+        args.setlist(drop[0], [v for v in args.getlist(drop[0]) if v != drop[1]])
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args.setlist(key, [value] if isinstance(value, (str, int)) else list(value))
+    pairs = [(k, v) for k, v in args.items(multi=True) if v != ""]
+    return url_for(endpoint) + ("?" + urlencode(pairs) if pairs else "")
+
+
+def heat_level(count: int, highest: int) -> int:
+    """A shade from 0 (no passages) to 5 (the most), relative to the highest cell.
+
+    >>> [heat_level(n, 20) for n in (0, 1, 5, 10, 20)]
+    [0, 1, 2, 3, 5]
+    """
+    if count <= 0 or highest <= 0:
+        return 0
+    return 1 + min(4, (4 * count) // highest)
+
+
+def template_helpers() -> dict[str, Any]:
+    """Names every template can use."""
+    return {"label": label, "url_with": url_with, "FILTER_LABELS": FILTER_LABELS,
+            "logged_in": bool(session.get("beheerder")), "heat_level": heat_level}

@@ -1,0 +1,102 @@
+"""Documenten: one document with its passages, download of the original, and the document API."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict
+
+from flask import Blueprint, abort, jsonify, render_template, send_file
+
+from kennisbank.browse import document_passages
+from kennisbank.store import Store
+from kennisbank.web import common
+
+bp = Blueprint("documenten", __name__)
+MIMETYPES = {"pdf": "application/pdf",
+             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             "markdown": "text/markdown; charset=utf-8", "text": "text/plain; charset=utf-8"}
+TAG_KINDS = ("thema", "principe", "organisatie")
+
+
+@bp.get("/document/<doc_id>")
+def document(doc_id: str):
+    """Metadata, tags, table of contents and every passage with an anchor p<position>."""
+    doc = document_passages(common.data_dir(), doc_id)
+    if doc is None:
+        abort(404, description=f"Er is geen document met id '{doc_id[:120]}'.")
+    tags = tag_counts(doc["passages"])
+    top_thema = next(iter(tags["thema"]), None)
+    return render_template("document.html", doc=doc, toc=table_of_contents(doc["passages"]), tags=tags,
+                           regios=region_counts(doc["passages"]), top_thema=top_thema)
+
+
+@bp.get("/document/<doc_id>/download")
+def download(doc_id: str):
+    """The original file as an attachment, named by its id."""
+    store = Store(common.data_dir())
+    record = store.get(doc_id)
+    if record is None:
+        abort(404, description=f"Er is geen document met id '{doc_id[:120]}'.")
+    path = store.original_path(record)
+    if not path.is_file():
+        abort(404, description="Het originele bestand van dit document ontbreekt; vraag de beheerder om het "
+                               "opnieuw toe te voegen.")
+    return send_file(path, mimetype=MIMETYPES.get(record.kind, "application/octet-stream"), as_attachment=True,
+                     download_name=f"{record.id}{record.extension}", max_age=0)
+
+
+@bp.get("/api/documents")
+def api_documents():
+    """All document records."""
+    return jsonify({"documents": [asdict(r) for r in Store(common.data_dir()).all()]})
+
+
+@bp.get("/api/documents/<doc_id>")
+def api_document(doc_id: str):
+    """One record with all its passages; 404 for an unknown id."""
+    doc = document_passages(common.data_dir(), doc_id)
+    if doc is None:
+        abort(404, description=f"geen document met id '{doc_id[:120]}'")
+    return jsonify(doc)
+
+
+def table_of_contents(passages: list[dict]) -> list[dict]:
+    """Each section path once, in reading order, with its depth and the first passage in it.
+
+    >>> [(t["title"], t["depth"], t["position"]) for t in table_of_contents([
+    ...     {"section": "", "position": 0}, {"section": "A", "position": 1},
+    ...     {"section": "A › B", "position": 2}, {"section": "A › B", "position": 3}])]
+    [('A', 1, 1), ('B', 2, 2)]
+    """
+    seen: set[str] = set()
+    toc = []
+    for p in passages:
+        section = p["section"]
+        if section and section not in seen:
+            seen.add(section)
+            parts = section.split(" › ")
+            toc.append({"title": parts[-1], "path": section, "depth": min(len(parts), 4), "position": p["position"]})
+    return toc
+
+
+def tag_counts(passages: list[dict]) -> dict[str, dict[str, tuple[str, int]]]:
+    """Per tag kind: id -> (label, number of passages), most frequent first.
+
+    >>> tag_counts([{"tags": {"thema": [{"id": "a", "label": "A"}]}}, {"tags": {"thema": [{"id": "a", "label": "A"}]}}])
+    {'thema': {'a': ('A', 2)}, 'principe': {}, 'organisatie': {}}
+    """
+    out: dict[str, dict[str, tuple[str, int]]] = {}
+    for kind in TAG_KINDS:
+        counts: Counter = Counter()
+        labels: dict[str, str] = {}
+        for p in passages:
+            for tag in p.get("tags", {}).get(kind, []):
+                counts[tag["id"]] += 1
+                labels[tag["id"]] = tag.get("label") or tag["id"]
+        out[kind] = {k: (labels[k], n) for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
+    return out
+
+
+def region_counts(passages: list[dict]) -> dict[str, int]:
+    """Region -> number of passages that belong to it."""
+    counts: Counter = Counter(r for p in passages for r in p.get("labels", {}).get("regio", []))
+    return dict(counts.most_common())

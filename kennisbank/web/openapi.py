@@ -1,0 +1,130 @@
+"""The OpenAPI 3.0 description of the JSON API, as a Python dict that the tests check against real answers."""
+from __future__ import annotations
+
+from typing import Any
+
+from kennisbank.search import FACET_FIELDS
+from kennisbank.web.zoeken import MAX_API_LIMIT, MAX_API_OFFSET
+
+STR = {"type": "string"}
+INT = {"type": "integer"}
+BOOL = {"type": "boolean"}
+STRINGS = {"type": "array", "items": STR}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _obj(props: dict[str, Any], required: list[str] | None = None, **extra: Any) -> dict:
+    return {"type": "object", "properties": props, "required": list(props) if required is None else required,
+            **extra}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ERROR = _json(_ref("Error"), "Fout, met de reden in 'error'")
+EVIDENCE = _obj({"document_id": STR, "title": STR, "page": INT, "section": STR, "text": STR, "snippet": STR})
+SCHEMAS: dict[str, Any] = {
+    "Error": _obj({"error": STR, "status": INT}),
+    "Hit": _obj({"document_id": STR, "title": STR, "type": STR, "region": STR, "date": STR, "page": INT,
+                 "section": STR, "text": STR,
+                 "snippet": {"type": "string", "description": "HTML: tekst geëscaped, treffers in <mark>"},
+                 "score": {"type": "number"}, "position": INT, "regio": STRINGS, "werkend": BOOL, "ocr": BOOL,
+                 "explain": {"type": "object", "additionalProperties": STRINGS},
+                 "tags": {"type": "object"}},
+                required=["document_id", "title", "type", "region", "date", "page", "section", "text", "snippet",
+                          "score", "position", "regio", "werkend", "ocr"]),
+    "Facets": _obj({name: {"type": "object", "additionalProperties": INT} for name in FACET_FIELDS}, required=[],
+                   description="Per facet: waarde -> aantal passages (leeg zolang de index leeg is)"),
+    "SearchResponse": _obj({"query": STR, "total": INT, "hits": {"type": "array", "items": _ref("Hit")},
+                            "suggestion": {"type": "string", "nullable": True}, "facets": _ref("Facets"),
+                            "notes": STRINGS}),
+    "Record": _obj({"id": STR, "title": STR, "type": STR, "region": STR, "date": STR, "sha256": STR, "kind": STR,
+                    "filename": STR, "pages": INT, "passages": INT, "added": STR, "status": STR,
+                    "extra": {"type": "object"}}),
+    "DocumentList": _obj({"documents": {"type": "array", "items": _ref("Record")}}),
+    "Passage": _obj({"position": INT, "page": INT, "section": STR, "text": STR, "ocr": BOOL, "werkend": BOOL,
+                     "labels": {"type": "object", "additionalProperties": STRINGS}, "tags": {"type": "object"}}),
+    "Document": {"allOf": [_ref("Record"),
+                           _obj({"passages": {"type": "array", "items": _ref("Passage")}})]},
+    "Compare": _obj({"thema": STR, "vraagstuk": {"type": "string", "nullable": True}, "label": STR, "rule": STR,
+                     "regions": {"type": "array", "items": _obj({
+                         "region": STR, "addressed": BOOL, "score": {"type": "number"}, "passages": INT,
+                         "evidence": {"type": "array", "items": EVIDENCE}})}}),
+    "Matrix": _obj({"rule": STR, "regions": STRINGS,
+                    "vraagstukken": {"type": "array", "items": _obj({"id": STR, "label": STR})},
+                    "cells": {"type": "array", "items": _obj({"region": STR, "vraagstuk": STR, "passages": INT,
+                                                               "addressed": BOOL})}}),
+    "Taxonomie": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "object"}},
+                  "description": "Per groep (regio's, vraagstukken, basisprincipes, organisaties, ...) de items"},
+}
+
+
+def _query(name: str, schema: dict, description: str, required: bool = False, many: bool = False) -> dict:
+    param = {"name": name, "in": "query", "required": required, "description": description,
+             "schema": {"type": "array", "items": schema} if many else schema}
+    if many:
+        param.update(style="form", explode=True)
+    return param
+
+
+FILTER_PARAMS = [
+    _query("regio", STR, "Proeftuin/regio (naam of alias); herhaalbaar", many=True),
+    _query("type", STR, "Documenttype: projectplan, factsheet, landelijk kader, overig", many=True),
+    _query("jaar", STR, "Jaar van het document", many=True),
+    _query("thema", STR, "Vraagstuk (id of naam)", many=True),
+    _query("principe", STR, "Basisprincipe (id of naam)", many=True),
+    _query("organisatie", STR, "Organisatie (id, naam of afkorting)", many=True),
+    _query("werkend", {"type": "string", "enum": ["ja", "nee"]}, "Alleen (geen) werkende elementen"),
+]
+
+
+def spec(server_url: str = "/") -> dict:
+    """The whole OpenAPI document."""
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Kennisbank kind- en gezinsbescherming", "version": "1.0.0",
+                 "description": "Zoeken en vergelijken in documenten van de proeftuinen. Alle antwoorden zijn JSON; "
+                                "fouten hebben de vorm {\"error\": reden, \"status\": code}."},
+        "servers": [{"url": server_url}],
+        "paths": {
+            "/api/search": {"get": {
+                "summary": "Passages zoeken", "operationId": "search",
+                "parameters": [_query("q", STR, "Zoekvraag (woorden, \"zinnen\", -uitsluiten, OR, veld:waarde)"),
+                               _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_API_LIMIT,
+                                                "default": 10}, "Aantal hits"),
+                               _query("offset", {"type": "integer", "minimum": 0, "maximum": MAX_API_OFFSET,
+                                                 "default": 0}, "Overslaan (voor paginering)"),
+                               _query("explain", {"type": "string", "enum": ["1", "0"]},
+                                      "Toon per hit welke woordvormen matchten"),
+                               *FILTER_PARAMS],
+                "responses": {"200": _json(_ref("SearchResponse"), "Zoekresultaat"),
+                              "400": ERROR}}},
+            "/api/documents": {"get": {
+                "summary": "Alle documenten", "operationId": "documents",
+                "responses": {"200": _json(_ref("DocumentList"), "Documentrecords")}}},
+            "/api/documents/{doc_id}": {"get": {
+                "summary": "Eén document met al zijn passages", "operationId": "document",
+                "parameters": [{"name": "doc_id", "in": "path", "required": True, "schema": STR}],
+                "responses": {"200": _json(_ref("Document"), "Document"), "404": ERROR}}},
+            "/api/compare": {"get": {
+                "summary": "Eén vraagstuk of vrij thema over de regio's", "operationId": "compare",
+                "parameters": [_query("thema", STR, "Vraagstuk (id of naam) of vrije tekst", required=True),
+                               _query("regio", STR, "Alleen deze regio's; herhaalbaar", many=True)],
+                "responses": {"200": _json(_ref("Compare"), "Vergelijking"), "400": ERROR, "503": ERROR}}},
+            "/api/matrix": {"get": {
+                "summary": "Regio's x vraagstukken: aantal passages per cel", "operationId": "matrix",
+                "parameters": [_query("regio", STR, "Alleen deze regio's; herhaalbaar", many=True)],
+                "responses": {"200": _json(_ref("Matrix"), "Matrix"), "400": ERROR, "503": ERROR}}},
+            "/api/taxonomie": {"get": {
+                "summary": "De domeintaxonomie", "operationId": "taxonomie",
+                "responses": {"200": _json(_ref("Taxonomie"), "Taxonomie")}}},
+            "/api/openapi.json": {"get": {
+                "summary": "Deze beschrijving", "operationId": "openapi",
+                "responses": {"200": _json({"type": "object"}, "OpenAPI 3.0-document")}}},
+        },
+        "components": {"schemas": SCHEMAS},
+    }

@@ -1,0 +1,93 @@
+"""`kennisbank serve`: the app under waitress, after an optional first ingest of a corpus folder."""
+from __future__ import annotations
+
+import ipaddress
+import logging
+import sys
+from pathlib import Path
+
+from flask import Flask
+
+from kennisbank import index
+from kennisbank.config import DataDir
+
+log = logging.getLogger(__name__)
+
+
+def is_loopback(host: str) -> bool:
+    """True for addresses only this machine can reach.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("::1"), is_loopback("0.0.0.0")
+    (True, True, True, False)
+    """
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def ingest_corpus(data: DataDir, corpus: Path) -> int:
+    """Add every supported file of a folder (with its manifest.json) when the index is still empty."""
+    from indexer.metadata import read_manifest
+    from kennisbank.documents import SUPPORTED_SUFFIXES, add_path
+
+    if index.exists(data) and index.indexed_documents(index.open_index(data, create=False)):
+        return 0
+    files = sorted(p for p in corpus.iterdir()
+                   if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and p.name != "README.md")
+    manifest = read_manifest(corpus.resolve())
+    added = 0
+    for path in files:
+        outcome = add_path(data, path, manifest.get(path.resolve()))
+        if outcome.ok:
+            added += 1
+        else:
+            log.warning("geweigerd: %s: %s", path.name, outcome.message)
+    log.info("%d van %d bestanden uit %s ingelezen", added, len(files), corpus)
+    return added
+
+
+def build(data: DataDir, host: str, corpus: Path | None = None) -> Flask:
+    """The app for this data dir; production rules apply whenever the host is reachable from elsewhere."""
+    from kennisbank.web import create_app
+
+    config = {"DATA_DIR": str(data.root)}
+    if not is_loopback(host):
+        config["PRODUCTION"] = True
+    app = create_app(config)  # before the ingest: refuses to start without a secret key in production
+    if corpus is not None:
+        if not corpus.is_dir():
+            raise FileNotFoundError(f"corpusmap bestaat niet: {corpus}")
+        ingest_corpus(data, corpus)
+    if index.exists(data):
+        app.extensions["kennisbank"]["engine"].searcher()  # open the index once, before the first request
+    return app
+
+
+def make_server(data: DataDir, host: str, port: int, workers: int, corpus: Path | None = None):
+    """A waitress server for the app (not yet running)."""
+    from waitress import create_server
+
+    app = build(data, host, corpus)
+    return create_server(app, host=host, port=port, threads=max(1, workers), clear_untrusted_proxy_headers=True,
+                         ident="kennisbank")
+
+
+def serve(data: DataDir, host: str = "127.0.0.1", port: int = 5000, workers: int = 4,
+          corpus: Path | None = None) -> int:
+    """Run the web app until interrupted; 2 when it cannot start."""
+    try:
+        server = make_server(data, host, port, workers, corpus)
+    except (RuntimeError, FileNotFoundError, OSError, index.BusyError) as exc:
+        print(f"kennisbank: {exc}", file=sys.stderr)
+        return 2
+    print(f"Kennisbank draait op http://{host}:{server.effective_port}/ (stop met Ctrl+C)", file=sys.stderr)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return 0

@@ -1,0 +1,122 @@
+"""Uploads for beheer: checked metadata fields, safe file labels, and files staged between preview and add."""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+import shutil
+import time
+import unicodedata
+from pathlib import Path
+
+from indexer.model import DOCUMENT_TYPES, RefusedError
+from kennisbank import documents, index
+from kennisbank.config import DataDir
+from kennisbank.web import common
+
+log = logging.getLogger(__name__)
+FIELDS = ("title", "type", "region", "date")
+MAX_TITLE_CHARS = 300
+STAGE_HOURS = 2
+_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def clean_filename(name: str | None) -> str:
+    """The last part of a client's file name without control characters; only a label, never a path.
+
+    >>> clean_filename("C:\\\\Users\\\\x\\\\plan.pdf"), clean_filename("../../etc/passwd"), clean_filename("a\\x00b.md")
+    ('plan.pdf', 'passwd', 'ab.md')
+    """
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
+    return name[-200:] or "upload"
+
+
+def read_fields(form, suffix: str = "") -> tuple[dict[str, str], list[str]]:
+    """Metadata overrides from form fields (title, type, region, date + suffix); empty means 'infer'."""
+    values = {f: " ".join((form.get(f + suffix) or "").split()) for f in FIELDS}
+    problems = []
+    if len(values["title"]) > MAX_TITLE_CHARS:
+        problems.append(f"de titel is langer dan {MAX_TITLE_CHARS} tekens")
+    if values["type"] and values["type"] not in DOCUMENT_TYPES:
+        problems.append(f"onbekend documenttype; kies uit: {', '.join(DOCUMENT_TYPES)}")
+    if values["region"] and values["region"] != "landelijk":
+        regio = common.taxonomie().regio_by_name(values["region"])
+        if regio is None:
+            problems.append(f"onbekende regio '{values['region'][:60]}'")
+        else:
+            values["region"] = regio.naam
+    if values["date"] and not _DATE.match(values["date"]):
+        problems.append("de datum moet de vorm JJJJ, JJJJ-MM of JJJJ-MM-DD hebben")
+    return {k: v for k, v in values.items() if v}, problems
+
+
+def add_upload(data: DataDir, content: bytes, filename: str, overrides: dict) -> documents.Outcome:
+    """documents.add_bytes, with a busy index and unexpected failures reported as a refusal of this file."""
+    try:
+        return documents.add_bytes(data, content, filename, overrides)
+    except index.BusyError as exc:
+        return documents.Outcome(filename, documents.REFUSED, message=str(exc))
+    except Exception:  # one bad file must not lose the results of the others
+        log.exception("toevoegen van %s mislukt", filename)
+        return documents.Outcome(filename, documents.REFUSED, message="onverwachte fout bij het verwerken; "
+                                 "zie het serverlog")
+
+
+def inferred(content: bytes, filename: str) -> dict:
+    """What the pipeline would infer for a file (no enrichment), or the reason it would be refused."""
+    from indexer.pipeline import prepare
+
+    try:
+        meta = prepare(content, filename, None, enrich=False).meta
+    except RefusedError as exc:
+        return {"filename": filename, "error": str(exc)}
+    except Exception:
+        log.exception("voorbeeld van %s mislukt", filename)
+        return {"filename": filename, "error": "onverwachte fout bij het lezen; zie het serverlog"}
+    return {"filename": filename, "id": meta.id, "title": meta.title, "type": meta.type, "region": meta.region,
+            "date": meta.date}
+
+
+def _stage_root(data: DataDir) -> Path:
+    return data.cache / "uploads"
+
+
+def stage(data: DataDir, files: list[tuple[str, bytes]]) -> str:
+    """Keep uploaded files until the beheerder confirms the metadata; returns the token that names them."""
+    root = _stage_root(data)
+    _forget_old(root)
+    token = secrets.token_hex(16)
+    folder = root / token
+    folder.mkdir(parents=True, mode=0o700)
+    for i, (_, content) in enumerate(files):
+        (folder / f"{i}.bin").write_bytes(content)
+    (folder / "names.json").write_text(json.dumps([name for name, _ in files]), encoding="utf-8")
+    return token
+
+
+def staged(data: DataDir, token: str) -> list[tuple[str, bytes]] | None:
+    """The files staged under a token, or None when the token is unknown or expired."""
+    folder = _stage_root(data) / token
+    if not _TOKEN.match(token or "") or not folder.is_dir():
+        return None
+    names = json.loads((folder / "names.json").read_text(encoding="utf-8"))
+    return [(clean_filename(name), (folder / f"{i}.bin").read_bytes()) for i, name in enumerate(names)]
+
+
+def unstage(data: DataDir, token: str) -> None:
+    """Forget staged files."""
+    if _TOKEN.match(token or ""):
+        shutil.rmtree(_stage_root(data) / token, ignore_errors=True)
+
+
+def _forget_old(root: Path) -> None:
+    """Remove staged uploads that were never confirmed."""
+    if not root.is_dir():
+        return
+    cutoff = time.time() - STAGE_HOURS * 3600
+    for folder in root.iterdir():
+        if folder.is_dir() and folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)

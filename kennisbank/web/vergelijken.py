@@ -1,0 +1,112 @@
+"""Vergelijken: the regions x vraagstukken heat map, side-by-side views, CSV export and the compare API."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request
+
+from kennisbank import vergelijk
+from kennisbank.store import slugify
+from kennisbank.web import common
+
+bp = Blueprint("vergelijken", __name__)
+MIN_REGIONS, MAX_REGIONS = 2, 4
+MAX_THEMA_CHARS = 200
+
+
+def _arguments() -> tuple[str, list[str]]:
+    """The thema and the chosen regions from the query string."""
+    thema = request.args.get("thema", "").strip()[:MAX_THEMA_CHARS]
+    regions = list(dict.fromkeys(r.strip() for r in request.args.getlist("regio") if r.strip()))
+    return thema, regions[:20]
+
+
+@bp.get("/vergelijk")
+def vergelijk_page():
+    """The matrix; one vraagstuk side by side (thema=); or 2-4 regions across all vraagstukken (regio=)."""
+    thema, regions = _arguments()
+    tax = common.taxonomie()
+    context = {"thema": thema, "regions": regions, "all_regions": [r.naam for r in tax.regios],
+               "vraagstukken": tax.vraagstukken, "has_index": common.has_index(), "rule": vergelijk.RULE}
+    if not context["has_index"]:
+        return render_template("vergelijk.html", mode="leeg", **context)
+    try:
+        if thema:
+            result = common.with_engine(vergelijk.compare, thema, regions or None)
+            return render_template("vergelijk.html", mode="thema", result=result, **context)
+        if len(regions) > MAX_REGIONS:
+            abort(400, description=f"Kies {MIN_REGIONS} tot {MAX_REGIONS} regio's om naast elkaar te zetten.")
+        if len(regions) >= MIN_REGIONS:
+            rows = common.with_engine(regions_side_by_side, regions, [v.id for v in tax.vraagstukken])
+            return render_template("vergelijk.html", mode="regios", rows=rows, **context)
+        m = common.with_engine(vergelijk.matrix, regions or None)
+    except ValueError as exc:
+        abort(400, description=str(exc))
+    return render_template("vergelijk.html", mode="matrix", matrix=heat_map(m), **context)
+
+
+@bp.get("/vergelijk.csv")
+def vergelijk_csv():
+    """The side-by-side view (with thema=) or the matrix as a CSV download."""
+    thema, regions = _arguments()
+    if not common.has_index():
+        abort(404, description="De index is nog leeg: er is niets te vergelijken.")
+    try:
+        if thema:
+            body = vergelijk.compare_csv(common.with_engine(vergelijk.compare, thema, regions or None))
+            name = f"vergelijking-{slugify(thema)[:60]}.csv"
+        else:
+            body = vergelijk.matrix_csv(common.with_engine(vergelijk.matrix, regions or None))
+            name = "vergelijking-matrix.csv"
+    except ValueError as exc:
+        abort(400, description=str(exc))
+    return Response(body, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/api/compare")
+def api_compare():
+    """One vraagstuk (or free-text thema) across regions; 400 without thema or with an unknown region."""
+    thema, regions = _arguments()
+    if not thema:
+        abort(400, description="geef een thema mee, bijv. /api/compare?thema=klantreis")
+    if not common.has_index():
+        abort(503, description="de index is nog leeg: voeg eerst documenten toe")
+    try:
+        return jsonify(common.with_engine(vergelijk.compare, thema, regions or None))
+    except ValueError as exc:
+        abort(400, description=str(exc))
+
+
+@bp.get("/api/matrix")
+def api_matrix():
+    """Regions x vraagstukken passage counts."""
+    _, regions = _arguments()
+    if not common.has_index():
+        abort(503, description="de index is nog leeg: voeg eerst documenten toe")
+    try:
+        return jsonify(common.with_engine(vergelijk.matrix, regions or None))
+    except ValueError as exc:
+        abort(400, description=str(exc))
+
+
+def heat_map(m: dict) -> dict:
+    """The matrix as table rows: one per vraagstuk, one cell per region with its count and shade."""
+    counts = {(c["region"], c["vraagstuk"]): c for c in m["cells"]}
+    highest = max((c["passages"] for c in m["cells"]), default=0)
+    rows = []
+    for v in m["vraagstukken"]:
+        cells = [{**counts[(region, v["id"])], "level": common.heat_level(counts[(region, v["id"])]["passages"],
+                                                                           highest)}
+                 for region in m["regions"]]
+        rows.append({"id": v["id"], "label": v["label"], "cells": cells,
+                     "addressed": sum(c["addressed"] for c in cells)})
+    return {**m, "rows": rows, "highest": highest}
+
+
+def regions_side_by_side(engine, regions: list[str], vraagstukken: list[str]) -> list[dict]:
+    """Per vraagstuk the comparison of the chosen regions, with each region's best passage."""
+    rows = []
+    for vid in vraagstukken:
+        result = vergelijk.compare(engine, vid, regions)
+        rows.append({"id": vid, "label": result["label"], "regions": result["regions"],
+                     "any": any(r["addressed"] for r in result["regions"])})
+    return rows
