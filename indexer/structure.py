@@ -9,7 +9,7 @@ from indexer.model import Page, Passage
 MIN_WORDS, TARGET_WORDS, MAX_WORDS = 60, 160, 250
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
-_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+([A-ZÀ-Ý'‘\"“].{1,118})$")
+_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}\.)\s+([A-ZÀ-Ý'‘\"“].{1,118})$")
 _LABELED = re.compile(
     r"^(?:thema|basisprincipe|bijlage|deel|hoofdstuk|fase|stap|ontwikkellijn|bouwsteen|project|paragraaf|onderdeel)"
     r"\s+(?:\d+|[ivx]+|[a-z])\b.{0,110}$", re.IGNORECASE)
@@ -54,7 +54,7 @@ def heading_level(line: str, prev: str | None = None, nxt: str | None = None) ->
     if _LABELED.match(text) and len(words) <= 14 and not text.endswith((",", ";")):
         return 2
     if (m := _NUMBERED.match(text)) and len(words) <= 14 and not text.endswith((",", ";", ".")):
-        number = m.group(1)
+        number = m.group(1).rstrip(".")
         if number.isdigit() and int(number) > 30:
             return 0  # a year or an amount, not a chapter
         return 1 + number.count(".")
@@ -66,7 +66,7 @@ def heading_level(line: str, prev: str | None = None, nxt: str | None = None) ->
 def _looks_like_title(text: str, prev: str | None, nxt: str | None) -> bool:
     """A short capitalised line without end punctuation between finished sentences."""
     words = text.split()
-    if not (1 <= len(words) <= 9) or _BULLET.match(text) or _TABLE_ROW.search(text):
+    if not (1 <= len(words) <= 7) or _BULLET.match(text) or _TABLE_ROW.search(text):
         return False
     if not text[0].isupper() or _SENTENCE_END.search(text) or text.endswith((",", "-")):
         return False

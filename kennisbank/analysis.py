@@ -26,11 +26,13 @@ log = logging.getLogger(__name__)
 DATA = Path(__file__).with_name("nl")
 DICTIONARY_SIZE = 100_000  # the most frequent Dutch words (wordfreq) that compounds are split into
 EXTRA_RANK = 20_000  # the rank of a caller's extra word (domain vocabulary) that wordfreq ranks lower
-MAX_RANK = {4: 8_000, 5: 25_000, 6: 30_000}  # rarer short words are no trusted part (stag, flexi)
+MAX_RANK = {4: 8_000, 5: 25_000, 6: 40_000}  # rarer short words are no trusted part (stag, flexi)
 MIN_PART = 3
 MIN_SPLIT = 6
+MAX_SPLIT = 40  # longer "words" are junk (URLs, glued text); not worth a split
 LINKERS = ("", "s", "e", "en")
 CACHE_VERSION = 1
+ANALYSIS_VERSION = 1  # raise when the rules below change how text is indexed
 _VOWELS = frozenset("aeiouy")
 _TOKEN = re.compile(r"[^\W_](?:[^\W_]|[\u00ad\u0300-\u036f])*(?:\+(?:\s?\+)*|['’]s(?![^\W_]))?")
 _JUNK = re.compile(r"[\s\u00ad]+|['’]s$")
@@ -253,7 +255,7 @@ def _strip(w: str) -> str | None:
             return _end(w[:-2])
         return None
     if n >= 4 and w[-1] == "e" and w[-2] != "e":
-        return w[:-1]
+        return _end(w[:-1])
     return None
 
 
@@ -285,7 +287,7 @@ def compound_forms(word: str) -> tuple[str, ...]:
     """
     if word.endswith("+"):
         base = word.rstrip("+")
-        return (base,) if base else ()
+        return (base,) if len(base) > 1 else ()
     atoms = _atoms(word)
     if not atoms:
         return ()
@@ -306,7 +308,7 @@ def _atoms(word: str) -> tuple[tuple[int, int], ...]:
     common word (beleid, verschillende) is not cut into rare look-alikes.
     """
     lex = _lexicon()
-    if len(word) < MIN_SPLIT or not word.isalpha() or word in lex.never:
+    if not MIN_SPLIT <= len(word) <= MAX_SPLIT or not word.isalpha() or word in lex.never:
         return ()
     best = _fewest_parts(word, lex)
     if best is None:
@@ -341,8 +343,8 @@ def _fewest_parts(word: str, lex: _Lexicon) -> tuple[int, float, tuple[tuple[int
                 rest = [r for r in rest if r is not None]
                 if not rest:
                     continue
-                r = min(rest, key=lambda r: r[:2])
-                cand = (r[0] + 1, r[1] + cost, ((i, e),) + r[2])
+                tail = min(rest, key=lambda r: r[:2])
+                cand = (tail[0] + 1, tail[1] + cost, ((i, e),) + tail[2])
             if best[i] is None or cand[:2] < best[i][:2]:
                 best[i] = cand
     return best[0]
@@ -365,6 +367,14 @@ class _Lexicon:
         if rank is None or rank > MAX_RANK.get(len(part), DICTIONARY_SIZE) or part in self.blocked:
             return None
         return rank if len(part) > 3 or part in self.short else None
+
+
+def fingerprint() -> str:
+    """A short hash of the analysis rules and word lists: an index built under another one needs a rebuild."""
+    digest = hashlib.sha256(str(ANALYSIS_VERSION).encode())
+    for path in sorted(DATA.glob("*.t*")):  # stopwoorden.txt and the .toml tables
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def configure(extra_words: Iterable[str] | None = None, cache: Path | str | None = None) -> None:

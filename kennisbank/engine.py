@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from typing import Any
 
 from whoosh import query as Q
-from whoosh import sorting
+from whoosh import scoring, sorting
 
 from kennisbank import analysis, highlight, index
 from kennisbank.config import DataDir
@@ -15,7 +16,10 @@ from kennisbank.search import FACET_FIELDS, MAX_PER_SECTION, Built, build, filte
 
 log = logging.getLogger(__name__)
 
-FEW_HITS = 5  # below this many strict hits a spelling correction is searched as well
+FEW_HITS = 5
+# BM25 for short passages: the usual passage-retrieval setting (k1 0.9, b 0.4) rather than whoosh's
+# document-length defaults (1.2, 0.75), which punish a long passage for one clear mention.
+K1, B = float(os.environ.get("KB_K1", 0.9)), float(os.environ.get("KB_B", 0.4))  # below this many strict hits a spelling correction is searched as well
 
 
 class Engine:
@@ -30,13 +34,13 @@ class Engine:
         """An up-to-date searcher (cheap when nothing changed)."""
         if self._ix is None:
             self._ix = index.open_index(self.data, create=False)
-            self._searcher = self._ix.searcher()
+            self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=B, K1=K1))
         elif not self._searcher.up_to_date():
             try:
                 self._searcher = self._searcher.refresh()
             except Exception:  # the index was swapped by reindex: open it again
                 self._ix = index.open_index(self.data, create=False)
-                self._searcher = self._ix.searcher()
+                self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=B, K1=K1))
         return self._searcher
 
     def close(self) -> None:

@@ -18,7 +18,7 @@ from whoosh.query import Term
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.writing import IndexWriter
 
-from kennisbank.analysis import exact_analyzer, text_analyzer
+from kennisbank.analysis import configure, exact_analyzer, text_analyzer
 from kennisbank.config import DataDir
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,8 @@ def make_schema() -> Schema:
         jaar=ID(stored=True),
         page=NUMERIC(stored=True),
         position=NUMERIC(stored=True, sortable=True),
-        section=TEXT(analyzer=text_analyzer(), stored=True),
+        section=STORED(),  # the whole section path, for display and diversity
+        heading=TEXT(analyzer=text_analyzer()),  # the innermost heading, searchable with a small boost
         text=TEXT(analyzer=text_analyzer(), stored=True, phrase=True),
         exact=TEXT(analyzer=exact_analyzer(), phrase=True),
         regio=KEYWORD(stored=True, commas=True, scorable=False),
@@ -70,8 +71,21 @@ def exists(data: DataDir) -> bool:
     return data.index.exists() and whoosh_index.exists_in(str(data.index), indexname=INDEX_NAME)
 
 
+def _use_word_cache(data: DataDir) -> None:
+    """Let the analysis chain keep its compound dictionary in this data dir (same at index and query time)."""
+    path = data.cache / "woorden.pickle"
+    if _configured.get("cache") != path:
+        data.cache.mkdir(parents=True, exist_ok=True)
+        configure(cache=path)
+        _configured["cache"] = path
+
+
+_configured: dict[str, Path] = {}
+
+
 def open_index(data: DataDir, create: bool = True) -> Any:
     """Open the index, creating an empty one when there is none (and create is True)."""
+    _use_word_cache(data)
     if not exists(data):
         if not create:
             raise IndexDamagedError(f"geen index in {data.root}; voeg documenten toe of draai 'kennisbank reindex'")
@@ -178,6 +192,7 @@ def passage_fields(meta: Any, sha: str, passage: Any, pid: str) -> dict[str, Any
         "page": passage.page,
         "position": passage.position,
         "section": section,
+        "heading": passage.section_title,
         "text": passage.text,
         "exact": f"{passage.text}\n{section}",
         "regio": ",".join(passage.regio),

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from whoosh import query as Q
-from whoosh import sorting
+from whoosh.query import spans
 
 from kennisbank import analysis, highlight, index
 from kennisbank.config import DataDir
@@ -17,7 +17,7 @@ from kennisbank.taxonomie import load as load_taxonomie
 
 log = logging.getLogger(__name__)
 
-FIELD_BOOSTS = {"text": 1.0, "section": 0.8, "title": 0.25}
+FIELD_BOOSTS = {"text": 1.0, "heading": 0.5, "title": 0.15}
 FACET_FIELDS = ("type", "region", "jaar", "regio", "principe", "thema", "organisatie", "werkend")
 MAX_PER_SECTION = 3
 MAX_NGRAM = 5
@@ -40,6 +40,22 @@ def _expansions() -> dict[str, list[str]]:
     return {analysis.fold(k): v for k, v in load_taxonomie().abbreviation_map().items()}
 
 
+PROXIMITY_BOOST = 4.0  # weight of the query words standing together (adjacent, or within a few words)
+THEMA_BONUS = 3.0  # score of a passage tagged with the vraagstuk the query names, on top of its word scores
+
+
+@lru_cache(maxsize=1)
+def _vraagstuk_keys() -> dict[str, str]:
+    """Stemmed label or term of a vraagstuk -> its id, so a query that names one also finds its tagged passages."""
+    keys: dict[str, str] = {}
+    for concept in load_taxonomie().vraagstukken:
+        for phrase in (concept.label, *concept.termen):
+            key = " ".join(_index_terms(phrase))
+            if key:
+                keys.setdefault(key, concept.id)
+    return keys
+
+
 def _index_terms(text: str) -> list[str]:
     """The text field's index terms for a run of words (whole words only, no compound parts)."""
     return [analysis.query_forms(w).stem for w in _words(text) if not analysis.is_stopword(w)]
@@ -59,7 +75,7 @@ def _word_query(word: str, terms: set[str]) -> Q.Query | None:
     alternatives: list[Q.Query] = [Q.Term(f, forms.stem, boost=b) for f, b in FIELD_BOOSTS.items()]
     if forms.parts:
         terms.update(forms.parts)
-        alternatives.append(Q.And([Q.Term("text", p) for p in forms.parts], boost=0.7))
+        alternatives.append(Q.Phrase("text", list(forms.parts), slop=1, boost=0.7))  # "huis verboden"
     return Q.Or(alternatives)
 
 
@@ -71,14 +87,14 @@ def _run_query(words: list[str], terms: set[str]) -> Q.Query | None:
     terms.update(stems)
     if len(stems) == 1:
         return Q.Or([Q.Term(f, stems[0], boost=b) for f, b in FIELD_BOOSTS.items()])
-    return Q.Or([Q.Phrase("text", stems, slop=2), Q.Phrase("section", stems, slop=2, boost=0.8)])
+    return Q.Or([Q.Phrase("text", stems, slop=2), Q.Phrase("heading", stems, slop=2, boost=0.5)])
 
 
 def _concept_queries(words: list[str], terms: set[str], concepts: list) -> list[Q.Query]:
     """One query per word, or per run of words that the taxonomy knows under other names too."""
     folded = [analysis.fold(w) for w in words]
     out, i = [], 0
-    table = _expansions()
+    table, themas = _expansions(), _vraagstuk_keys()
     while i < len(words):
         for n in range(min(MAX_NGRAM, len(words) - i), 0, -1):
             key = " ".join(folded[i:i + n])
@@ -91,11 +107,28 @@ def _concept_queries(words: list[str], terms: set[str], concepts: list) -> list[
                     concepts.append((" ".join(words[i:i + n]), table[key]))
                 i += n
                 break
+            thema = themas.get(" ".join(_index_terms(" ".join(words[i:i + n])))) if n > 1 or words[i].isalpha() else None
+            if thema:
+                own = [q for q in (_word_query(w, terms) for w in words[i:i + n] if not analysis.is_stopword(w)) if q]
+                tagged = Q.ConstantScoreQuery(Q.Term("thema", thema), score=THEMA_BONUS)
+                out.append(Q.Or([Q.And(own) if len(own) > 1 else own[0], tagged]))
+                concepts.append((" ".join(words[i:i + n]), [f"thema:{thema}"]))
+                i += n
+                break
         else:
             if not analysis.is_stopword(words[i]) and (q := _word_query(words[i], terms)):
                 out.append(q)
             i += 1
     return out
+
+
+def _near(stems: list[str]) -> Q.Query:
+    """A bonus for passages where the words stand together, in any order: adjacent, or within a few words."""
+    terms = [Q.Term("text", s) for s in stems]
+    close = spans.SpanNear2(terms, slop=len(stems), ordered=False)
+    nearby = spans.SpanNear2(terms, slop=8, ordered=False)
+    close.boost, nearby.boost = PROXIMITY_BOOST, PROXIMITY_BOOST / 2
+    return Q.Or([close, nearby])
 
 
 def build(parsed: ParsedQuery, words_override: list[list[str]] | None = None) -> Built:
@@ -122,7 +155,7 @@ def build(parsed: ParsedQuery, words_override: list[list[str]] | None = None) ->
         if len(required) > 1:  # a bonus when the words stand close together
             stems = [analysis.query_forms(w).stem for w in words if not analysis.is_stopword(w)]
             if len(stems) > 1:
-                strict = Q.AndMaybe(strict, Q.Phrase("text", stems, slop=8, boost=1.5))
+                strict = Q.AndMaybe(strict, _near(stems))
         if excluded:
             strict = Q.AndNot(strict, Q.Or(excluded))
             loose = Q.AndNot(loose, Q.Or(excluded))

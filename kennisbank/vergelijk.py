@@ -87,7 +87,7 @@ def matrix(engine: Engine, regions: list[str] | None = None) -> dict:
     reader = s.reader()
 
     def ids(field: str, value: str) -> set[int]:
-        if not reader.has_term(field, value):  # whoosh KEYWORD terms are str
+        if (field, value) not in reader:  # whoosh KEYWORD terms are str
             return set()
         return {d for d in reader.postings(field, value).all_ids() if not reader.is_deleted(d)}
 

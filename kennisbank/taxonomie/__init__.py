@@ -80,7 +80,7 @@ def normaliseer(text: str) -> str:
 
 def _woorden(text: str) -> str:
     """The normalised text as words only (punctuation other than + & ' becomes space)."""
-    return " ".join(_NON_WORD.sub(" ", normaliseer(text)).split())
+    return " ".join(w for w in (w.strip("'") for w in _NON_WORD.sub(" ", normaliseer(text)).split()) if w)
 
 
 def _stam(woord: str) -> str:
@@ -137,28 +137,22 @@ class Taxonomie:
 
     def concepts(self, kind: str) -> tuple[Concept, ...]:
         """The concepts of a kind ('vraagstuk', 'thema', 'principe', 'organisatie', 'afkorting', plurals too)."""
-        try:
-            return getattr(self, _KIND_NAMES[kind.lower()])
-        except KeyError:
-            raise ValueError(f"onbekende soort '{kind}'") from None
+        if kind.lower() not in _KIND_NAMES:
+            raise ValueError(f"onbekende soort '{kind}'")
+        return getattr(self, _KIND_NAMES[kind.lower()])
 
     def concept_by_name(self, kind: str, text: str) -> Concept | None:
         """The concept of a kind named by `text`: id, label, term or abbreviation; else the longest one it contains."""
-        attr = _KIND_NAMES.get(kind.lower())
-        if attr is None:
-            raise ValueError(f"onbekende soort '{kind}'")
-        index, by_id = self._indexes[attr], {c.id: c for c in getattr(self, attr)}
-        for concept in getattr(self, attr):
-            if text.strip() in concept.exacte_afkortingen:
-                return concept
+        concepts = self.concepts(kind)
+        index, by_id = self._indexes[_KIND_NAMES[kind.lower()]], {c.id: c for c in concepts}
+        if exact := [c for c in concepts if text.strip() in c.exacte_afkortingen]:
+            return exact[0]
         for table, key in ((index.exact, normaliseer(text)), (index.stam, _stammen(text))):
             if table.get(key):
                 return by_id[table[key]]
         words, stems = f" {_woorden(text)} ", f" {_stammen(text)} "
         hits = [(len(w), ident) for w, s, ident in index.forms if f" {w} " in words or f" {s} " in stems]
-        if not hits:
-            return None
-        longest = max(n for n, _ in hits)
+        longest = max((n for n, _ in hits), default=0)
         winners = {ident for n, ident in hits if n == longest}
         return by_id[winners.pop()] if len(winners) == 1 else None
 
@@ -175,8 +169,8 @@ class Taxonomie:
         """The region whose naam, alias or id is `name` (also after 'regio '/'proeftuin '), else by project name.
 
         >>> t = load()
-        >>> t.regio_by_name("Gelderland Zuid").naam, t.regio_by_name("utrecht west").naam, t.regio_by_name("Utrecht").naam
-        ('Gelderland-Zuid', 'Utrecht-West', 'Utrecht')
+        >>> [t.regio_by_name(n).naam for n in ("Gelderland Zuid", "utrecht west", "Utrecht")]
+        ['Gelderland-Zuid', 'Utrecht-West', 'Utrecht']
         >>> t.regio_by_name("Gelderland") is None
         True
         """

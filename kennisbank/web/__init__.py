@@ -28,6 +28,7 @@ csrf = CSRFProtect()
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app; test_config overrides the instance config and the environment."""
     app = Flask(__name__, instance_relative_config=True)
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.config.from_mapping(
         DATA_DIR=None, SECRET_KEY=None, PRODUCTION=False, ADMIN_USER="", ADMIN_PASSWORD_HASH="",
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",

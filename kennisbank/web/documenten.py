@@ -60,21 +60,22 @@ def api_document(doc_id: str):
 
 
 def table_of_contents(passages: list[dict]) -> list[dict]:
-    """Each section path once, in reading order, with its depth and the first passage in it.
+    """Every heading once (parents too), in reading order, with its depth and the first passage under it.
 
     >>> [(t["title"], t["depth"], t["position"]) for t in table_of_contents([
-    ...     {"section": "", "position": 0}, {"section": "A", "position": 1},
-    ...     {"section": "A › B", "position": 2}, {"section": "A › B", "position": 3}])]
-    [('A', 1, 1), ('B', 2, 2)]
+    ...     {"section": "", "position": 0}, {"section": "A › B", "position": 1},
+    ...     {"section": "A › B", "position": 2}, {"section": "A › C", "position": 3}])]
+    [('A', 1, 1), ('B', 2, 1), ('C', 2, 3)]
     """
-    seen: set[str] = set()
+    seen: set[tuple[str, ...]] = set()
     toc = []
     for p in passages:
-        section = p["section"]
-        if section and section not in seen:
-            seen.add(section)
-            parts = section.split(" › ")
-            toc.append({"title": parts[-1], "path": section, "depth": min(len(parts), 4), "position": p["position"]})
+        parts = tuple(x for x in p["section"].split(" › ") if x) if p["section"] else ()
+        for depth in range(1, len(parts) + 1):
+            if parts[:depth] not in seen:
+                seen.add(parts[:depth])
+                toc.append({"title": parts[depth - 1], "path": " › ".join(parts[:depth]),
+                            "depth": min(depth, 4), "position": p["position"]})
     return toc
 
 

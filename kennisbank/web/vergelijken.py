@@ -35,7 +35,7 @@ def vergelijk_page():
         if len(regions) > MAX_REGIONS:
             abort(400, description=f"Kies {MIN_REGIONS} tot {MAX_REGIONS} regio's om naast elkaar te zetten.")
         if len(regions) >= MIN_REGIONS:
-            rows = common.with_engine(regions_side_by_side, regions, [v.id for v in tax.vraagstukken])
+            rows = common.with_engine(regions_side_by_side, regions)
             return render_template("vergelijk.html", mode="regios", rows=rows, **context)
         m = common.with_engine(vergelijk.matrix, regions or None)
     except ValueError as exc:
@@ -58,7 +58,7 @@ def vergelijk_csv():
             name = "vergelijking-matrix.csv"
     except ValueError as exc:
         abort(400, description=str(exc))
-    return Response(body, mimetype="text/csv; charset=utf-8",
+    return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -102,11 +102,17 @@ def heat_map(m: dict) -> dict:
     return {**m, "rows": rows, "highest": highest}
 
 
-def regions_side_by_side(engine, regions: list[str], vraagstukken: list[str]) -> list[dict]:
-    """Per vraagstuk the comparison of the chosen regions, with each region's best passage."""
+def regions_side_by_side(engine, regions: list[str]) -> list[dict]:
+    """Per vraagstuk the chosen regions side by side; evidence is looked up only where the matrix has passages."""
+    m = vergelijk.matrix(engine, regions)
+    counts = {(c["region"], c["vraagstuk"]): c for c in m["cells"]}
     rows = []
-    for vid in vraagstukken:
-        result = vergelijk.compare(engine, vid, regions)
-        rows.append({"id": vid, "label": result["label"], "regions": result["regions"],
-                     "any": any(r["addressed"] for r in result["regions"])})
+    for v in m["vraagstukken"]:
+        cells = [counts[(region, v["id"])] for region in m["regions"]]
+        if any(c["addressed"] for c in cells):
+            result = vergelijk.compare(engine, v["id"], m["regions"])
+            cells = [{**c, **r} for c, r in zip(cells, result["regions"])]
+        else:
+            cells = [{**c, "evidence": []} for c in cells]
+        rows.append({"id": v["id"], "label": v["label"], "regions": cells, "any": any(c["addressed"] for c in cells)})
     return rows

@@ -1,0 +1,137 @@
+"""Shared fixtures: a real data dir with the shared PDFs (built once per session), web apps and clients."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from werkzeug.security import generate_password_hash
+
+from kennisbank.config import DataDir
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "corpus"
+ADMIN_USER = "beheerder"
+ADMIN_PASSWORD = "proef-wachtwoord-2024"
+SECRET = "test-geheim-" + "x" * 40
+
+# Our own text (not from the shared documents): a small plan with markup that must come out as text.
+SMALL_DOC = """# Werkplan <script>alert(1)</script> Zeeland
+
+## Aanpak van de klantreis
+
+De proeftuin in Zeeland beschrijft hier in eigen woorden hoe gezinnen door de keten gaan. Wij tekenen de
+klantreis van een gezin uit, van de eerste melding tot de afsluiting van de hulp, en kijken waar het gezin
+te vaak opnieuw zijn verhaal moet doen. <script>alert(1)</script> staat hier bewust als tekst in. De
+professionals van het lokale team, de gecertificeerde instelling en de Raad voor de Kinderbescherming
+bespreken samen met het gezin welke stappen nodig zijn. Wat goed werkt nemen wij mee naar de volgende fase
+van het werkplan, en wat niet werkt passen wij aan. Zo leren wij per kwartaal van de ervaringen van
+ouders en jongeren, en schrijven wij de lessen op in een kort verslag voor de regio.
+
+## Monitoring
+
+Per kwartaal meten wij hoe lang gezinnen wachten, hoeveel professionals betrokken zijn en hoe ouders de
+hulp ervaren. De uitkomsten bespreken wij in de stuurgroep van de regio en met de ouders zelf, zodat de
+aanpak steeds beter aansluit bij wat gezinnen nodig hebben en de lessen niet verloren gaan.
+"""
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """The hash of ADMIN_PASSWORD (made once: hashing is slow on purpose)."""
+    return generate_password_hash(ADMIN_PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def shared_data(tmp_path_factory) -> DataDir:
+    """A data dir with the five shared PDFs ingested with their manifest; built once, keep it read-only."""
+    from indexer.metadata import read_manifest
+    from kennisbank.documents import add_path
+
+    folder = SHARED / "pdf"
+    if not folder.is_dir():
+        pytest.skip("het gedeelde corpus (../shared/corpus/pdf) ontbreekt")
+    data = DataDir(tmp_path_factory.mktemp("gedeeld")).ensure()
+    manifest = read_manifest(folder.resolve())
+    for path in sorted(folder.glob("*.pdf")):
+        outcome = add_path(data, path, manifest.get(path.resolve()))
+        assert outcome.ok, f"{path.name}: {outcome.message}"
+    return data
+
+
+@pytest.fixture
+def small_data(tmp_path) -> DataDir:
+    """A fresh data dir with one small Markdown document (id 'werkplan-zeeland') for tests that write."""
+    from kennisbank.documents import add_bytes
+
+    data = DataDir(tmp_path / "data").ensure()
+    outcome = add_bytes(data, SMALL_DOC.encode("utf-8"), "werkplan-zeeland.md", {"region": "Zeeland"})
+    assert outcome.ok, outcome.message
+    return data
+
+
+@pytest.fixture
+def make_app(password_hash) -> Callable:
+    """A factory: make_app(data, **config) builds the web app on a data dir (CSRF on unless switched off)."""
+    from kennisbank.web import create_app
+
+    def make(data: DataDir, **config):
+        settings = {"TESTING": True, "DATA_DIR": str(data.root), "SECRET_KEY": SECRET,
+                    "ADMIN_USER": ADMIN_USER, "ADMIN_PASSWORD_HASH": password_hash}
+        settings.update(config)
+        return create_app(settings)
+    return make
+
+
+@pytest.fixture
+def app(make_app, shared_data):
+    """The app on the shared (read-only) data dir."""
+    return make_app(shared_data)
+
+
+@pytest.fixture
+def client(app):
+    """A test client of the shared-data app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner of the app (for `flask wachtwoord-hash`)."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def small_app(make_app, small_data):
+    """The app on a fresh small data dir that tests may change."""
+    return make_app(small_data)
+
+
+@pytest.fixture
+def small_client(small_app):
+    """A test client of the small-data app."""
+    return small_app.test_client()
+
+
+@pytest.fixture
+def csrf_token() -> Callable:
+    """csrf_token(client, url): the CSRF token from the form on a page (the session keeps it)."""
+    def token(client, url: str = "/beheer/inloggen") -> str:
+        page = client.get(url)
+        assert page.status_code == 200, (url, page.status_code)
+        found = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+        assert found, f"geen csrf_token op {url}"
+        return found.group(1)
+    return token
+
+
+@pytest.fixture
+def login(csrf_token) -> Callable:
+    """login(client): log in as the beheerder through the real form; returns the client."""
+    def do(client, password: str = ADMIN_PASSWORD):
+        answer = client.post("/beheer/inloggen", data={"csrf_token": csrf_token(client), "gebruiker": ADMIN_USER,
+                                                       "wachtwoord": password})
+        assert answer.status_code == 302, answer.get_data(as_text=True)[:500]
+        return client
+    return do

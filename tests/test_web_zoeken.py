@@ -1,0 +1,117 @@
+"""The search page and /api/search on the shared corpus."""
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+SEARCH_KEYS = {"query", "total", "hits", "suggestion", "facets", "notes"}
+HIT_KEYS = {"document_id", "title", "type", "region", "date", "page", "section", "text", "snippet", "score",
+            "position", "regio", "werkend", "ocr"}
+
+
+def _links(page: str, css_class: str) -> list[str]:
+    return [html.unescape(h) for h in re.findall(rf'<a href="([^"]+)"[^>]*class="{css_class}"', page)]
+
+
+def test_home_has_one_labelled_search_box(client):
+    page = client.get("/").get_data(as_text=True)
+    assert page.count('type="search"') == 1
+    assert '<label for="zoekformulier-q">' in page and 'role="search"' in page
+    assert 'id="hits"' not in page
+
+
+def test_query_shows_hits_with_marked_snippets_and_passage_links(client):
+    response = client.get("/?q=klantreis")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'value="klantreis"' in page  # the query stays in the box (and in the URL)
+    assert "<mark>" in page
+    links = re.findall(r'<h3 class="hit-titel"><a href="(/document/[a-z0-9-]+#p\d+)">', page)
+    answer = client.get("/api/search?q=klantreis").json
+    assert answer["total"] > 0 and len(links) == min(10, answer["total"])
+    assert f"{answer['total']} passages gevonden" in page
+    assert links[0] == f"/document/{answer['hits'][0]['document_id']}#p{answer['hits'][0]['position']}"
+
+
+def test_facet_link_filters_and_chip_removes_the_filter(client):
+    page = client.get("/?q=gezinsgericht").get_data(as_text=True)
+    facet = re.search(r'<section class="facet" id="facet-regio".*?</section>', page, re.S).group(0)
+    href = html.unescape(re.search(r'<a href="([^"]+)"', facet).group(1))
+    region = parse_qs(urlsplit(href).query)["regio"][0]
+    assert parse_qs(urlsplit(href).query)["q"] == ["gezinsgericht"]
+    filtered = client.get(href).get_data(as_text=True)
+    assert 'class="chip"' in filtered and f"Proeftuin / regio: {html.escape(region)}" in filtered
+    api = client.get("/api/search", query_string={"q": "gezinsgericht", "regio": region, "limit": 100}).json
+    assert api["hits"] and all(region in h["regio"] for h in api["hits"])
+    assert f"{api['total']} passage" in filtered
+    remove = _links(filtered, "chip-verwijder")
+    assert remove == ["/?q=gezinsgericht"]
+
+
+def test_thema_facet_shows_labels_not_ids(client):
+    page = client.get("/?q=klantreis").get_data(as_text=True)
+    facet = re.search(r'id="facet-thema".*?</section>', page, re.S).group(0)
+    assert "thema=klantreis" in facet and ">Klantreis<" in facet
+
+
+def test_misspelling_offers_a_did_you_mean_link(client):
+    page = client.get("/?q=klantrijs").get_data(as_text=True)
+    assert 'id="suggestie"' in page
+    assert 'href="/?q=klantreis">klantreis</a>' in page
+
+
+def test_pagination_moves_through_hits(client):
+    first = client.get("/?q=gezin").get_data(as_text=True)
+    assert 'id="paginering"' in first and 'href="/?q=gezin&amp;pagina=2"' in first
+    second = client.get("/?q=gezin&pagina=2").get_data(as_text=True)
+    assert '<ol class="hits" id="hits" start="11">' in second
+    assert 'id="hit-11"' in second and 'id="hit-11"' not in first
+    hits = lambda p: re.findall(r'<h3 class="hit-titel"><a href="([^"]+)"', p)  # noqa: E731
+    assert hits(first) != hits(second)
+
+
+@pytest.mark.parametrize("pagina", ["0", "abc", "51", "-1"])
+def test_bad_page_number_is_400_with_reason(client, pagina):
+    response = client.get(f"/?q=gezin&pagina={pagina}")
+    assert response.status_code == 400 and "paginanummer" in response.get_data(as_text=True)
+
+
+def test_unknown_filter_value_is_noted_not_an_error(client):
+    page = client.get("/?q=gezin&regio=Atlantis").get_data(as_text=True)
+    assert "onbekende regio" in page and "Atlantis" in page
+
+
+def test_api_search_has_the_engine_shape(client):
+    answer = client.get("/api/search?q=verklarende+analyse&limit=3").json
+    assert set(answer) == SEARCH_KEYS
+    assert len(answer["hits"]) == 3 and all(set(h) == HIT_KEYS for h in answer["hits"])
+    assert set(answer["facets"]) >= {"type", "region", "jaar", "regio", "principe", "thema", "organisatie", "werkend"}
+
+
+def test_api_search_offset_pages_and_filters_apply(client):
+    first = client.get("/api/search?q=gezin&limit=5").json["hits"]
+    second = client.get("/api/search?q=gezin&limit=5&offset=5").json["hits"]
+    assert [(h["document_id"], h["position"]) for h in first] != [(h["document_id"], h["position"]) for h in second]
+    typed = client.get("/api/search?q=gezin&type=factsheet&limit=50").json
+    assert typed["hits"] and {h["type"] for h in typed["hits"]} == {"factsheet"}
+    werkend = client.get("/api/search?werkend=ja&limit=50").json
+    assert werkend["total"] > 0 and all(h["werkend"] for h in werkend["hits"])
+
+
+def test_api_search_explain_adds_matched_forms(client):
+    hit = client.get("/api/search?q=gezinnen&limit=1&explain=1").json["hits"][0]
+    assert "explain" in hit and hit["explain"]
+
+
+@pytest.mark.parametrize("query, reason", [
+    ("limit=0", "limit moet tussen 1 en 100"), ("limit=101", "limit moet tussen 1 en 100"),
+    ("limit=tien", "limit moet een geheel getal"), ("offset=-1", "offset moet tussen"),
+    ("offset=x", "offset moet een geheel getal"),
+])
+def test_api_search_bad_limit_or_offset_is_400_with_reason(client, query, reason):
+    response = client.get(f"/api/search?q=gezin&{query}")
+    assert response.status_code == 400 and response.is_json
+    assert reason in response.json["error"]
