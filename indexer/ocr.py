@@ -260,7 +260,13 @@ def _run(pdf_bytes: bytes, todo: list[int], done: dict[int, str], total: int, se
     log.info("OCR van %d pagina's met %d processen (limiet %g s)", len(todo), settings.processes(), limit)
 
     def one(number: int) -> Page:
-        return ocr_page(pdf_bytes, number, deadline - time.monotonic(), binary, settings.lang)
+        try:
+            return ocr_page(pdf_bytes, number, deadline - time.monotonic(), binary, settings.lang)
+        except RefusedError:
+            raise
+        except Exception as exc:  # one unreadable page must not sink the others
+            log.warning("pagina %d: OCR mislukt: %s: %s", number, type(exc).__name__, exc)
+            return Page(number, "", ocr=True)
 
     pool = ThreadPoolExecutor(settings.processes(), thread_name_prefix="ocr")
     try:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from indexer.model import Page, Passage
 
 MIN_WORDS, TARGET_WORDS, MAX_WORDS = 60, 160, 250
+MAX_CHARS = 1800  # long Dutch words: keep a passage readable as one snippet-sized unit
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}\.)\s+([A-ZÀ-Ý'‘\"“].{1,118})$")
@@ -17,6 +18,7 @@ _PROEFTUIN = re.compile(r"^proeftuin\s+[A-Z][\w\- ]{2,40}(?::\s*['‘\"“].{2,9
 _BULLET = re.compile(r"^\s*(?:[-•●▪◦*·–]|\d{1,2}[.)]|[a-z][.)])\s+")
 _SENTENCE_END = re.compile(r"[.!?:;…]['’\"”)]*$")
 _TABLE_ROW = re.compile(r"\|")
+_TOC_LINE = re.compile(r"\w.*[\s.](?<!thema )(?<!bijlage )(?<!fase )(?<!deel )\d{1,3}$", re.IGNORECASE)  # "Inleiding .... 2"
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,11 @@ def heading_level(line: str, prev: str | None = None, nxt: str | None = None) ->
     4
     >>> heading_level("2023 hebben we veel bereikt", prev="In", nxt="en")
     0
+    >>> heading_level("Proeftuin Flevoland 20"), heading_level("Thema 4"), heading_level("# Bijlage 2")
+    (0, 2, 1)
     """
     text = line.strip()
-    if not text or len(text) > 140:
+    if not text or len(text) > 140 or _TOC_LINE.search(text):
         return 0
     if m := _MD_HEADING.match(text):
         return len(m.group(1))
@@ -112,6 +116,10 @@ class _Block:
     def words(self) -> int:
         return sum(len(line.split()) for line in self.lines)
 
+    @property
+    def chars(self) -> int:
+        return sum(len(line) + 1 for line in self.lines)
+
 
 def to_blocks(lines: list[Line]) -> list[_Block]:
     """Group lines into headings, bullets and paragraphs (joining soft-wrapped lines)."""
@@ -128,6 +136,7 @@ def to_blocks(lines: list[Line]) -> list[_Block]:
         current = blocks[-1] if blocks else None
         starts_new = (
             current is None or current.heading or line.blank_before or _BULLET.match(line.text)
+            or (_BULLET.match(current.lines[0]) and line.text[:1].isupper())
             or _TABLE_ROW.search(line.text) or _TABLE_ROW.search(current.lines[-1])
             or (_SENTENCE_END.search(current.lines[-1]) and line.text[:1].isupper())
         )
@@ -140,7 +149,7 @@ def to_blocks(lines: list[Line]) -> list[_Block]:
 
 def _split_long(block: _Block) -> list[_Block]:
     """Cut a block longer than MAX_WORDS at sentence ends."""
-    if block.words <= MAX_WORDS:
+    if block.words <= MAX_WORDS and block.chars <= MAX_CHARS:
         return [block]
     sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý\"'‘“(])", block.text)
     parts: list[_Block] = []
@@ -148,7 +157,8 @@ def _split_long(block: _Block) -> list[_Block]:
     for sentence in sentences:
         for start in range(0, len(sentence.split()), MAX_WORDS):  # a monster sentence is cut hard
             chunk = sentence.split()[start:start + MAX_WORDS]
-            if words and len(words) + len(chunk) > TARGET_WORDS:
+            if words and (len(words) + len(chunk) > TARGET_WORDS
+                          or len(" ".join(words + chunk)) > MAX_CHARS):
                 parts.append(_Block([" ".join(words)], block.page, block.ocr))
                 words = []
             words.extend(chunk)
@@ -192,17 +202,19 @@ def build_passages(pages: list[Page]) -> list[Passage]:
 def _pack(blocks: list[_Block]) -> list[list[_Block]]:
     """Pack consecutive blocks into groups near TARGET_WORDS; a short tail joins the previous group."""
     groups: list[list[_Block]] = []
-    words = 0
+    words = chars = 0
     for block in blocks:
-        if groups and words + block.words <= MAX_WORDS and (words < TARGET_WORDS or block.words < 12):
+        fits = words + block.words <= MAX_WORDS and chars + block.chars <= MAX_CHARS
+        if groups and fits and (words < TARGET_WORDS or block.words < 12):
             groups[-1].append(block)
-            words += block.words
+            words, chars = words + block.words, chars + block.chars
         else:
             groups.append([block])
-            words = block.words
+            words, chars = block.words, block.chars
     if len(groups) > 1 and sum(b.words for b in groups[-1]) < MIN_WORDS:
         tail = groups.pop()
-        if sum(b.words for b in groups[-1]) + sum(b.words for b in tail) <= MAX_WORDS + MIN_WORDS:
+        if (sum(b.words for b in groups[-1] + tail) <= MAX_WORDS + MIN_WORDS
+                and sum(b.chars for b in groups[-1] + tail) <= MAX_CHARS + 300):
             groups[-1].extend(tail)
         else:
             groups.append(tail)

@@ -10,6 +10,7 @@ from pathlib import Path
 from kennisbank.config import resolve
 
 log = logging.getLogger("kennisbank")
+_OCR_TIMEOUT = "tijdslimiet voor OCR per document in seconden (standaard $KENNISBANK_OCR_TIMEOUT of 1800)"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -22,9 +23,16 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("files", nargs="+", type=Path)
     for flag in ("title", "type", "region", "date", "id"):
         add.add_argument(f"--{flag}")
+    add.add_argument("--ocr-timeout", type=float, help=_OCR_TIMEOUT)
 
     ingest = sub.add_parser("ingest", help="alle ondersteunde bestanden van een map toevoegen")
     ingest.add_argument("directory", type=Path)
+    ingest.add_argument("--ocr-timeout", type=float, help=_OCR_TIMEOUT)
+
+    jobs = sub.add_parser("jobs", help="achtergrondtaken (OCR van scans) tonen of afmaken")
+    jobs.add_argument("--run", action="store_true", help="onafgemaakte jobs nu afmaken")
+    jobs.add_argument("--json", action="store_true")
+    jobs.add_argument("--ocr-timeout", type=float, help=_OCR_TIMEOUT)
 
     docs = sub.add_parser("documents", help="lijst van documenten")
     docs.add_argument("--json", action="store_true")

@@ -56,9 +56,22 @@ def _guard(fn):
     return wrapper
 
 
+_ocr_started: list[str] = []  # files whose OCR line was printed (when stderr is no terminal)
+
+
+def _ocr_progress(done: int, total: int, filename: str) -> None:
+    """OCR progress: a bar per page on a terminal, otherwise one line per file when OCR starts."""
+    if sys.stderr.isatty():
+        _progress(done, total, f"OCR {filename}")
+    elif filename not in _ocr_started:
+        _ocr_started.append(filename)
+        pages = "1 pagina" if total == 1 else f"{total} pagina's"
+        print(f"OCR: {filename} ({pages} zonder tekst, {done} al gelezen)", file=sys.stderr, flush=True)
+
+
 @_guard
 def cmd_add(data: DataDir, args: Namespace) -> int:
-    from kennisbank.documents import add_path
+    from kennisbank.jobs import add_path
 
     overrides = {k: getattr(args, k) for k in ("id", "title", "type", "region", "date")}
     if len(args.files) > 1 and (args.id or args.title):
@@ -70,7 +83,7 @@ def cmd_add(data: DataDir, args: Namespace) -> int:
             outcomes.append(Outcome(str(path), REFUSED, message="bestand bestaat niet"))
             continue
         _progress(i - 1, len(args.files), path.name)
-        outcomes.append(add_path(data, path, overrides))
+        outcomes.append(add_path(data, path, overrides, _ocr_progress, args.ocr_timeout))
     _progress(len(args.files), len(args.files), "klaar")
     return _report(outcomes)
 
@@ -78,7 +91,8 @@ def cmd_add(data: DataDir, args: Namespace) -> int:
 @_guard
 def cmd_ingest(data: DataDir, args: Namespace) -> int:
     from indexer.metadata import read_manifest
-    from kennisbank.documents import SUPPORTED_SUFFIXES, add_path
+    from kennisbank.documents import SUPPORTED_SUFFIXES
+    from kennisbank.jobs import add_path
 
     if not args.directory.is_dir():
         raise UserError(f"map bestaat niet: {args.directory}")
@@ -90,9 +104,29 @@ def cmd_ingest(data: DataDir, args: Namespace) -> int:
     outcomes = []
     for i, path in enumerate(files, 1):
         _progress(i - 1, len(files), path.name)
-        outcomes.append(add_path(data, path, manifest.get(path.resolve())))
+        outcomes.append(add_path(data, path, manifest.get(path.resolve()), _ocr_progress, args.ocr_timeout))
     _progress(len(files), len(files), "klaar")
     return _report(outcomes)
+
+
+@_guard
+def cmd_jobs(data: DataDir, args: Namespace) -> int:
+    from kennisbank import jobs
+
+    if args.run:
+        outcomes = jobs.run_pending(data, _ocr_progress, args.ocr_timeout)
+        if not outcomes:
+            print("geen onafgemaakte jobs")
+        return _report(outcomes)
+    found = jobs.all_jobs(data)
+    if args.json:
+        _out({"jobs": [job.as_dict() for job in found]})
+        return 0
+    if not found:
+        print("geen jobs")
+    for job in found:
+        print(f"{job.id}  {job.state:<8} {job.progress:<20} {job.filename}  {job.doc_id or job.message}")
+    return 0
 
 
 def cmd_documents(data: DataDir, args: Namespace) -> int:

@@ -39,8 +39,12 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def add_bytes(data_dir: DataDir, data: bytes, filename: str, overrides: dict | None = None) -> Outcome:
-    """Add one file: identical content is a no-op, the same id with new content replaces."""
+def add_bytes(data_dir: DataDir, data: bytes, filename: str, overrides: dict | None = None,
+              ocr=False) -> Outcome:
+    """Add one file: identical content is a no-op, the same id with new content replaces.
+
+    ocr: False, True or an indexer.ocr.OcrSettings (see ocr_settings); kennisbank.jobs passes it.
+    """
     from indexer.pipeline import prepare  # the heavy pipeline loads only for writes
 
     started = time.perf_counter()
@@ -50,7 +54,7 @@ def add_bytes(data_dir: DataDir, data: bytes, filename: str, overrides: dict | N
     if present and present.status == "indexed" and not _changes(present, overrides):
         return Outcome(filename, PRESENT, present.id, f"zelfde inhoud als '{present.title}'", present.passages)
     try:
-        prepared = prepare(data, filename, overrides)
+        prepared = prepare(data, filename, overrides, ocr=ocr_settings(data_dir, ocr))
     except RefusedError as exc:
         return Outcome(filename, REFUSED, message=str(exc))
     meta = prepared.meta
@@ -122,7 +126,8 @@ def reindex(data_dir: DataDir, progress=None) -> tuple[int, list[Outcome]]:
         with index.writer(ix) as w:
             for i, record in enumerate(records, 1):
                 try:
-                    prepared = prepare(store.read_original(record), record.filename, _overrides(record))
+                    prepared = prepare(store.read_original(record), record.filename, _overrides(record),
+                                       ocr=ocr_settings(data_dir, True))
                 except (RefusedError, OSError) as exc:
                     problems.append(Outcome(record.filename, REFUSED, record.id, str(exc)))
                     continue
@@ -169,3 +174,17 @@ def check(data_dir: DataDir) -> list[str]:
     for doc_id in indexed.keys() - records.keys():
         problems.append(f"{doc_id}: staat in de index maar niet in de opslag")
     return problems
+
+
+# --- OCR (issue 9): scanned pages are read with tesseract; their text is cached under data/cache/ocr/ ---
+
+def ocr_settings(data_dir: DataDir, ocr=True):
+    """OCR settings (indexer.ocr.OcrSettings) that cache OCR'd pages in the data dir; None when ocr is off."""
+    if not ocr:
+        return None
+    from dataclasses import replace
+
+    from indexer.ocr import OcrSettings
+
+    settings = ocr if isinstance(ocr, OcrSettings) else OcrSettings()
+    return replace(settings, cache_dir=settings.cache_dir or data_dir.cache / "ocr")

@@ -1,8 +1,8 @@
 """Dutch search over passages: query building, AND-then-OR ranking, diversity, spelling, facets, snippets."""
 from __future__ import annotations
 
-import json
 import logging
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -46,10 +46,15 @@ THEMA_BONUS = 3.0  # score of a passage tagged with the vraagstuk the query name
 
 @lru_cache(maxsize=1)
 def _vraagstuk_keys() -> dict[str, str]:
-    """Stemmed label or term of a vraagstuk -> its id, so a query that names one also finds its tagged passages."""
+    """A vraagstuk's name (id words, label) stemmed -> its id, so a query naming it also finds its tagged passages.
+
+    Only names, not every signal term: "kwaliteitskader werken aan veiligheid" signals lokale teams, but a
+    query for it should not pull in every passage about lokale teams.
+    """
     keys: dict[str, str] = {}
     for concept in load_taxonomie().vraagstukken:
-        for phrase in (concept.label, *concept.termen):
+        label = re.sub(r"\([^)]*\)", " ", concept.label)
+        for phrase in (concept.id.replace("-", " "), concept.label, label):
             key = " ".join(_index_terms(phrase))
             if key:
                 keys.setdefault(key, concept.id)

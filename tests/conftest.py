@@ -38,6 +38,12 @@ aanpak steeds beter aansluit bij wat gezinnen nodig hebben en de lessen niet ver
 
 
 @pytest.fixture(scope="session")
+def admin() -> tuple[str, str]:
+    """The test beheerder's user name and password."""
+    return ADMIN_USER, ADMIN_PASSWORD
+
+
+@pytest.fixture(scope="session")
 def password_hash() -> str:
     """The hash of ADMIN_PASSWORD (made once: hashing is slow on purpose)."""
     return generate_password_hash(ADMIN_PASSWORD)

@@ -27,6 +27,8 @@ def _json(schema: dict, description: str) -> dict:
 
 ERROR = _json(_ref("Error"), "Fout, met de reden in 'error'")
 EVIDENCE = _obj({"document_id": STR, "title": STR, "page": INT, "section": STR, "text": STR, "snippet": STR})
+RECORD = {"id": STR, "title": STR, "type": STR, "region": STR, "date": STR, "sha256": STR, "kind": STR,
+          "filename": STR, "pages": INT, "added": STR, "status": STR, "extra": {"type": "object"}}
 SCHEMAS: dict[str, Any] = {
     "Error": _obj({"error": STR, "status": INT}),
     "Hit": _obj({"document_id": STR, "title": STR, "type": STR, "region": STR, "date": STR, "page": INT,
@@ -42,14 +44,12 @@ SCHEMAS: dict[str, Any] = {
     "SearchResponse": _obj({"query": STR, "total": INT, "hits": {"type": "array", "items": _ref("Hit")},
                             "suggestion": {"type": "string", "nullable": True}, "facets": _ref("Facets"),
                             "notes": STRINGS}),
-    "Record": _obj({"id": STR, "title": STR, "type": STR, "region": STR, "date": STR, "sha256": STR, "kind": STR,
-                    "filename": STR, "pages": INT, "passages": INT, "added": STR, "status": STR,
-                    "extra": {"type": "object"}}),
+    "Record": _obj({**RECORD, "passages": INT}),
     "DocumentList": _obj({"documents": {"type": "array", "items": _ref("Record")}}),
     "Passage": _obj({"position": INT, "page": INT, "section": STR, "text": STR, "ocr": BOOL, "werkend": BOOL,
                      "labels": {"type": "object", "additionalProperties": STRINGS}, "tags": {"type": "object"}}),
-    "Document": {"allOf": [_ref("Record"),
-                           _obj({"passages": {"type": "array", "items": _ref("Passage")}})]},
+    "Document": _obj({**RECORD, "passages": {"type": "array", "items": _ref("Passage")}},
+                     description="Het record, met in 'passages' de passages zelf in plaats van hun aantal"),
     "Compare": _obj({"thema": STR, "vraagstuk": {"type": "string", "nullable": True}, "label": STR, "rule": STR,
                      "regions": {"type": "array", "items": _obj({
                          "region": STR, "addressed": BOOL, "score": {"type": "number"}, "passages": INT,

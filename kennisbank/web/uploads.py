@@ -6,6 +6,7 @@ import logging
 import re
 import secrets
 import shutil
+import threading
 import time
 import unicodedata
 from pathlib import Path
@@ -21,6 +22,7 @@ MAX_TITLE_CHARS = 300
 STAGE_HOURS = 2
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
+_PIPELINE_LOCK = threading.Lock()  # one upload at a time per process: the spaCy pipeline is shared by threads
 
 
 def clean_filename(name: str | None) -> str:
@@ -56,7 +58,8 @@ def read_fields(form, suffix: str = "") -> tuple[dict[str, str], list[str]]:
 def add_upload(data: DataDir, content: bytes, filename: str, overrides: dict) -> documents.Outcome:
     """documents.add_bytes, with a busy index and unexpected failures reported as a refusal of this file."""
     try:
-        return documents.add_bytes(data, content, filename, overrides)
+        with _PIPELINE_LOCK:
+            return documents.add_bytes(data, content, filename, overrides)
     except index.BusyError as exc:
         return documents.Outcome(filename, documents.REFUSED, message=str(exc))
     except Exception:  # one bad file must not lose the results of the others
@@ -70,7 +73,8 @@ def inferred(content: bytes, filename: str) -> dict:
     from indexer.pipeline import prepare
 
     try:
-        meta = prepare(content, filename, None, enrich=False).meta
+        with _PIPELINE_LOCK:
+            meta = prepare(content, filename, None, enrich=False).meta
     except RefusedError as exc:
         return {"filename": filename, "error": str(exc)}
     except Exception:

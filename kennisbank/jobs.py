@@ -1,0 +1,330 @@
+"""Background jobs for slow additions (OCR of scans): one JSON file per job in data/jobs/, surviving a restart.
+
+A job goes wachtend -> bezig -> klaar or mislukt; while OCR runs its progress reads "pagina 3 van 12".
+The original is stored in the store (by hash) before anything else, and OCR'd pages are cached under
+data/cache/ocr/, so a job whose process died resumes where it stopped. The index gets the document only
+when it is complete, in one commit (documents.add_bytes). Whoever runs a job holds its lock file
+(data/jobs/<id>.lock, flock), so no two processes run one job, and a dead process's job is free at once.
+
+For the web front end:
+
+- ``submit(data, content, filename, overrides=None) -> str``: store the file and queue a job; returns the
+  job id (the id of an unfinished job for the same content when there is one).
+- ``status(data, job_id) -> dict | None``: id, state, progress (Dutch text), done, total, filename,
+  doc_id, message (the outcome or the reason of a refusal), created, updated; None for an unknown id.
+- ``Worker(data)``: a daemon thread, to start once per process (``start_worker(data)`` does exactly
+  that); it resumes unfinished jobs at start-up and then runs new ones (at once for submissions in the
+  same process, within ``poll`` seconds for others).
+
+For the CLI: ``add_path`` (add in the foreground; a job is made only when OCR starts, so a killed ``add``
+can be resumed), ``all_jobs`` and ``run_pending`` (``kennisbank jobs [--run]``).
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import re
+import secrets
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from kennisbank import documents
+from kennisbank.config import DataDir
+from kennisbank.store import EXTENSIONS, Store, sha256
+
+log = logging.getLogger(__name__)
+
+WAITING, RUNNING, DONE, FAILED = "wachtend", "bezig", "klaar", "mislukt"
+UNFINISHED = (WAITING, RUNNING)
+KEEP_DAYS = 14  # finished jobs older than this are removed
+_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
+_wakeup = threading.Event()  # set by submit, so a Worker in the same process starts at once
+_workers: dict[Path, "Worker"] = {}
+_workers_lock = threading.Lock()
+
+Progress = Callable[[int, int, str], None]
+"""Called with (pages done, pages to OCR, file name) while a job runs OCR."""
+
+
+@dataclass
+class Job:
+    """One file to add, with where it stands."""
+
+    id: str
+    filename: str
+    sha256: str
+    kind: str
+    overrides: dict = field(default_factory=dict)
+    state: str = WAITING
+    done: int = 0
+    total: int = 0
+    doc_id: str = ""
+    message: str = ""
+    created: str = ""
+    updated: str = ""
+
+    @property
+    def progress(self) -> str:
+        """Where the job stands, in Dutch.
+
+        >>> Job("x", "a.pdf", "0", "pdf", state="bezig", done=3, total=12).progress
+        'pagina 3 van 12'
+        >>> Job("x", "a.pdf", "0", "pdf").progress
+        'wacht op zijn beurt'
+        """
+        if self.state == RUNNING and self.total:
+            return f"pagina {self.done} van {self.total}"
+        return {WAITING: "wacht op zijn beurt", RUNNING: "bezig", DONE: "klaar", FAILED: "mislukt"}[self.state]
+
+    def as_dict(self) -> dict:
+        """The job as JSON-ready data, with its progress text."""
+        return {**asdict(self), "progress": self.progress}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def jobs_dir(data: DataDir) -> Path:
+    """The folder with the job files."""
+    return data.root / "jobs"
+
+
+def _new_id() -> str:
+    """A job id that sorts by creation time."""
+    return f"{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+
+
+def _save(data: DataDir, job: Job) -> None:
+    """Write a job file atomically."""
+    job.updated = _now()
+    folder = jobs_dir(data)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".tmp-{job.id}-{os.getpid()}-{threading.get_ident()}"
+    tmp.write_text(json.dumps(asdict(job), ensure_ascii=False, indent=1), encoding="utf-8")
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, folder / f"{job.id}.json")
+
+
+def load(data: DataDir, job_id: str) -> Job | None:
+    """The job with this id, or None."""
+    path = jobs_dir(data) / f"{job_id}.json"
+    if not _ID.match(job_id) or not path.exists():
+        return None
+    try:
+        return Job(**json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError) as exc:
+        log.warning("onleesbaar jobbestand %s: %s", path.name, exc)
+        return None
+
+
+def all_jobs(data: DataDir) -> list[Job]:
+    """All jobs, oldest first."""
+    folder = jobs_dir(data)
+    jobs = [load(data, p.stem) for p in sorted(folder.glob("*.json"))] if folder.exists() else []
+    return [job for job in jobs if job is not None]
+
+
+def status(data: DataDir, job_id: str) -> dict | None:
+    """The state of one job as a dict (see the module docstring), or None for an unknown id."""
+    job = load(data, job_id)
+    return job.as_dict() if job else None
+
+
+def _try_lock(data: DataDir, job_id: str) -> int | None:
+    """Take the job's lock file (an open fd), or None when another process or thread holds it."""
+    folder = jobs_dir(data)
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder / f"{job_id}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+@contextmanager
+def _claim(data: DataDir, job_id: str) -> Iterator[bool]:
+    """Hold the job's lock while the block runs; yields False when someone else holds it."""
+    fd = _try_lock(data, job_id)
+    try:
+        yield fd is not None
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def _new_job(data: DataDir, content: bytes, filename: str, overrides: dict | None, state: str) -> Job:
+    """Store the original first, then describe the job (not yet saved)."""
+    from indexer.extract import detect_kind
+
+    kind = detect_kind(content)
+    Store(data.ensure()).put_original(content, kind)
+    return Job(_new_id(), Path(filename).name[:200], sha256(content), kind,
+               {k: v for k, v in (overrides or {}).items() if v}, state, created=_now())
+
+
+def submit(data: DataDir, content: bytes, filename: str, overrides: dict | None = None) -> str:
+    """Store a file and queue a job that adds it (with OCR where needed); return the job id."""
+    digest = sha256(content)
+    wanted = {k: v for k, v in (overrides or {}).items() if v}
+    for job in all_jobs(data):
+        if job.state in UNFINISHED and job.sha256 == digest and job.overrides == wanted:
+            return job.id
+    job = _new_job(data, content, filename, overrides, WAITING)
+    _save(data, job)
+    _wakeup.set()
+    log.info("job %s: %s in de wachtrij", job.id, job.filename)
+    return job.id
+
+
+def _original(data: DataDir, job: Job) -> bytes:
+    """The stored original of a job."""
+    return (data.originals / f"{job.sha256}{EXTENSIONS.get(job.kind, '.bin')}").read_bytes()
+
+
+def _finish(data: DataDir, job: Job, outcome: documents.Outcome) -> None:
+    """Record the outcome; a refused file's original goes when no document uses it."""
+    job.state = DONE if outcome.ok else FAILED
+    job.doc_id = outcome.doc_id
+    job.message = f"{outcome.status}: {outcome.message}" if outcome.ok else outcome.message
+    _save(data, job)
+    if not outcome.ok and not Store(data).by_sha(job.sha256):
+        (data.originals / f"{job.sha256}{EXTENSIONS.get(job.kind, '.bin')}").unlink(missing_ok=True)
+    log.info("job %s: %s (%s)", job.id, job.state, job.message)
+
+
+def _add(data: DataDir, content: bytes, filename: str, overrides: dict | None, job: Job | None,
+         progress: Progress | None, timeout: float | None) -> tuple[documents.Outcome, Job | None]:
+    """documents.add_bytes with OCR, keeping the job up to date; without a job one is made when OCR starts."""
+    from indexer.ocr import OcrSettings
+
+    held: list[int] = []  # the lock of a job made here, released when done
+
+    def on_progress(done: int, total: int, page) -> None:
+        nonlocal job
+        if job is None:  # OCR starts: from now on a restart can resume this file
+            job = _new_job(data, content, filename, overrides, RUNNING)
+            fd = _try_lock(data, job.id)  # a fresh id: always free
+            held.extend([fd] if fd is not None else [])
+        job.state, job.done, job.total = RUNNING, done, total
+        _save(data, job)
+        if progress:
+            progress(done, total, filename)
+
+    try:
+        outcome = documents.add_bytes(data, content, filename, overrides,
+                                      ocr=OcrSettings(timeout=timeout, progress=on_progress))
+        if job is not None:
+            _finish(data, job, outcome)
+        return outcome, job
+    finally:
+        for fd in held:
+            os.close(fd)
+
+
+def add_path(data: DataDir, path: Path, overrides: dict | None = None, progress: Progress | None = None,
+             timeout: float | None = None) -> documents.Outcome:
+    """Add one file in the foreground, OCR'ing pages without text; a job records it once OCR starts."""
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        return documents.Outcome(path.name, documents.REFUSED, message=f"kan het bestand niet lezen ({exc.strerror})")
+    return _add(data, content, path.name, overrides, None, progress, timeout)[0]
+
+
+def run_job(data: DataDir, job_id: str, progress: Progress | None = None,
+            timeout: float | None = None) -> documents.Outcome | None:
+    """Run one unfinished job to its end; None when it is finished, unknown or run by another process."""
+    from kennisbank.index import BusyError
+
+    with _claim(data, job_id) as mine:
+        job = load(data, job_id) if mine else None
+        if job is None or job.state not in UNFINISHED:
+            return None
+        job.state, job.message = RUNNING, ""
+        _save(data, job)
+        try:
+            content = _original(data, job)
+        except OSError as exc:
+            outcome = documents.Outcome(job.filename, documents.REFUSED, message=f"origineel ontbreekt ({exc.strerror})")
+            _finish(data, job, outcome)
+            return outcome
+        try:
+            return _add(data, content, job.filename, job.overrides, job, progress, timeout)[0]
+        except BusyError as exc:  # another writer holds the index for long: try again later
+            job.state, job.message = WAITING, f"{exc}; wordt later opnieuw geprobeerd"
+            _save(data, job)
+            return None
+        except Exception as exc:
+            log.exception("job %s mislukt", job.id)
+            outcome = documents.Outcome(job.filename, documents.REFUSED, message=f"interne fout: {exc}")
+            _finish(data, job, outcome)
+            return outcome
+
+
+def run_pending(data: DataDir, progress: Progress | None = None,
+                timeout: float | None = None) -> list[documents.Outcome]:
+    """Run every unfinished job that no other process is running, oldest first; return their outcomes."""
+    outcomes = []
+    for job in all_jobs(data):
+        if job.state in UNFINISHED:
+            outcome = run_job(data, job.id, progress, timeout)
+            if outcome is not None:
+                outcomes.append(outcome)
+    prune(data)
+    return outcomes
+
+
+def prune(data: DataDir, days: int = KEEP_DAYS) -> int:
+    """Remove finished jobs older than days, with their lock files; return how many."""
+    cutoff = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
+    removed = 0
+    for job in all_jobs(data):
+        if job.state not in UNFINISHED and job.updated < cutoff:
+            (jobs_dir(data) / f"{job.id}.json").unlink(missing_ok=True)
+            (jobs_dir(data) / f"{job.id}.lock").unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+class Worker(threading.Thread):
+    """Runs the data dir's jobs in the background: unfinished ones at start-up, then new ones as they come."""
+
+    def __init__(self, data: DataDir, poll: float = 2.0, timeout: float | None = None):
+        super().__init__(name="kennisbank-jobs", daemon=True)
+        self.data, self.poll, self.timeout = data, poll, timeout
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        """Run pending jobs until stopped."""
+        while not self._halt.is_set():
+            _wakeup.clear()
+            try:
+                run_pending(self.data, timeout=self.timeout)
+            except Exception:  # a broken job file or a full disk must not end the thread
+                log.exception("jobs: ronde mislukt")
+            _wakeup.wait(self.poll)
+
+    def stop(self) -> None:
+        """Ask the thread to end after the current job."""
+        self._halt.set()
+        _wakeup.set()
+
+
+def start_worker(data: DataDir, poll: float = 2.0) -> Worker:
+    """Start the Worker of this data dir in this process, once; return it."""
+    with _workers_lock:
+        worker = _workers.get(data.root)
+        if worker is None or not worker.is_alive():
+            worker = _workers[data.root] = Worker(data, poll)
+            worker.start()
+        return worker
