@@ -109,30 +109,44 @@ def tag_text(texts: list[str]) -> list[dict[str, dict[str, list[str]]]]:
 
 
 def owner_region(meta: Metadata, section: tuple[str, ...]) -> list[str]:
-    """The region a passage belongs to: a proeftuin heading it stands under, else its document's region."""
+    """The region(s) a passage belongs to.
+
+    In a document of one region: that region. In a multi-region document (a factsheet, or no single region):
+    the regions named by the innermost heading that names any ("Proeftuin Zeeland: ...", "Stand van zaken
+    Utrecht", a joint "Utrecht / Utrecht-West" section); passages outside such sections, and every passage
+    of a landelijk kader, belong to no region.
+    """
     tax = load_taxonomie()
-    for heading in reversed(section):
-        regio = _region_in_heading(heading)
-        if regio:
-            return [regio]
+    own = tax.regio_by_name(meta.region) if meta.region and meta.region != "landelijk" else None
     if meta.type == "landelijk kader":
         return []
-    regio = tax.regio_by_name(meta.region) if meta.region else None
-    return [regio.naam] if regio else []
+    if own is not None and meta.type not in ("factsheet",):
+        return [own.naam]
+    for heading in reversed(section):
+        regios = regions_in_heading(heading)
+        if regios:
+            return list(regios)
+    return [own.naam] if own else []
 
 
 @lru_cache(maxsize=4096)
-def _region_in_heading(heading: str) -> str | None:
-    """The region a heading is about ('Proeftuin Zeeland: ...', a region or project name), or None."""
+def regions_in_heading(heading: str) -> tuple[str, ...]:
+    """The regions a heading names by name, alias or project name; longest names win (Utrecht-West over Utrecht).
+
+    >>> regions_in_heading("Specifieke opdracht voor proeftuin Utrecht en Utrecht-West")
+    ('Utrecht', 'Utrecht-West')
+    """
     tax = load_taxonomie()
     folded = " " + re.sub(r"[^0-9a-z+]+", " ", fold(heading)) + " "
-    best: tuple[int, str] | None = None
-    for r in tax.regios:
-        for name in (r.naam, *r.aliassen, *r.projectnamen):
-            key = " " + re.sub(r"[^0-9a-z+]+", " ", fold(name)).strip() + " "
-            if key.strip() and key in folded and (best is None or len(key) > best[0]):
-                best = (len(key), r.naam)
-    return best[1] if best else None
+    names = sorted(((" " + re.sub(r"[^0-9a-z+]+", " ", fold(n)).strip() + " ", r.naam)
+                    for r in tax.regios for n in (r.naam, *r.aliassen, *r.projectnamen)), key=lambda x: -len(x[0]))
+    found: list[str] = []
+    for key, naam in names:
+        if key.strip() and key in folded:
+            folded = folded.replace(key, " | ")
+            if naam not in found:
+                found.append(naam)
+    return tuple(sorted(found))
 
 
 def enrich_passages(passages: list[Passage], meta: Metadata) -> list[Passage]:

@@ -12,9 +12,11 @@ MAX_CHARS = 1800  # long Dutch words: keep a passage readable as one snippet-siz
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}\.)\s+([A-ZÀ-Ý'‘\"“].{1,118})$")
 _LABELED = re.compile(
-    r"^(?:thema|basisprincipe|bijlage|deel|hoofdstuk|fase|stap|ontwikkellijn|bouwsteen|project|paragraaf|onderdeel)"
+    r"^(?:thema|basisprincipe|fase|stap|ontwikkellijn|actielijn|bouwsteen|project|paragraaf|onderdeel)"
     r"\s+(?:\d+|[ivx]+|[a-z])\b.{0,110}$", re.IGNORECASE)
+_PART = re.compile(r"^(?:bijlage|deel|hoofdstuk)\s+(?:\d+|[ivx]+|[a-z])\b.{0,110}$", re.IGNORECASE)
 _PROEFTUIN = re.compile(r"^proeftuin\s+[A-Z][\w\- ]{2,40}(?::\s*['‘\"“].{2,90})?$", re.IGNORECASE)
+_NUMBERED_ITEM = re.compile(r"^\s*\d{1,2}[.)]\s+\S.*[,;.:]\s*$")  # "5. Rechtsbescherming;"
 _BULLET = re.compile(r"^\s*(?:[-•●▪◦*·–]|\d{1,2}[.)]|[a-z][.)])\s+")
 _SENTENCE_END = re.compile(r"[.!?:;…]['’\"”)]*$")
 _TABLE_ROW = re.compile(r"\|")
@@ -32,20 +34,26 @@ class Line:
 
 
 def heading_level(line: str, prev: str | None = None, nxt: str | None = None) -> int:
-    """The heading level of a line (1 = chapter), or 0 when it is body text.
+    """The heading level of a line, or 0 when it is body text.
+
+    Levels: 1 a part of the document (Proeftuin X, Bijlage, Deel), 2 a numbered chapter "3.", 3 and 4
+    numbered paragraphs "3.2" and "3.2.1", 4 labelled headings (Thema 4:, Basisprincipe 2:), 5 short title lines.
+    Markdown headings keep their own level.
 
     >>> heading_level("# Inleiding"), heading_level("3.2 Welke inspanningen gaan we leveren?")
-    (1, 2)
+    (1, 3)
     >>> heading_level("Thema 4: Verbinding Volwassen GGZ"), heading_level("Proeftuin Zeeland: 'Eén visie'")
-    (2, 1)
+    (4, 1)
     >>> heading_level("Dit is gewoon een zin die doorloopt tot het einde van de regel en verder gaat.")
     0
     >>> heading_level("Randvoorwaarden", prev="Het is klaar.", nxt="Commitment van partijen.")
-    4
+    5
     >>> heading_level("2023 hebben we veel bereikt", prev="In", nxt="en")
     0
     >>> heading_level("Proeftuin Flevoland 20"), heading_level("Thema 4"), heading_level("# Bijlage 2")
-    (0, 2, 1)
+    (0, 4, 1)
+    >>> heading_level("6. Voorkomen van geweld in huis", prev="5. Rechtsbescherming;")
+    0
     """
     text = line.strip()
     if not text or len(text) > 140 or _TOC_LINE.search(text):
@@ -53,17 +61,17 @@ def heading_level(line: str, prev: str | None = None, nxt: str | None = None) ->
     if m := _MD_HEADING.match(text):
         return len(m.group(1))
     words = text.split()
-    if _PROEFTUIN.match(text) and len(words) <= 14:
+    if (_PROEFTUIN.match(text) or _PART.match(text)) and len(words) <= 14:
         return 1
     if _LABELED.match(text) and len(words) <= 14 and not text.endswith((",", ";")):
-        return 2
+        return 4
     if (m := _NUMBERED.match(text)) and len(words) <= 14 and not text.endswith((",", ";", ".")):
         number = m.group(1).rstrip(".")
-        if number.isdigit() and int(number) > 30:
-            return 0  # a year or an amount, not a chapter
-        return 1 + number.count(".")
+        if number.isdigit() and (int(number) > 30 or (prev and _NUMBERED_ITEM.match(prev))):
+            return 0  # a year or an amount, or the next item of a numbered list
+        return 2 + number.count(".")
     if _looks_like_title(text, prev, nxt):
-        return 4
+        return 5
     return 0
 
 
@@ -189,6 +197,11 @@ def build_passages(pages: list[Page]) -> list[Passage]:
     for block in to_blocks(to_lines(pages)):
         if block.heading:
             flush()
+            if pending_headings and path and path[-1][0] == block.heading:
+                # two headings of one level with nothing between: one joint section ("Utrecht / Utrecht-West")
+                path[-1] = (block.heading, f"{path[-1][1]} / {block.text}")
+                pending_headings.append(block.text)
+                continue
             while path and path[-1][0] >= block.heading:
                 path.pop()
             path.append((block.heading, block.text))

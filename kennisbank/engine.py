@@ -9,10 +9,10 @@ from typing import Any
 from whoosh import query as Q
 from whoosh import scoring, sorting
 
-from kennisbank import analysis, highlight, index
+from kennisbank import analysis, highlight, index, rank
 from kennisbank.config import DataDir
 from kennisbank.query import parse
-from kennisbank.search import FACET_FIELDS, MAX_PER_SECTION, Built, build, filter_query
+from kennisbank.search import FACET_FIELDS, Built, build, filter_query
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class Engine:
         suggestion, corrected = self._suggest(s, parsed)
         answer["suggestion"] = suggestion
         want = offset + limit
-        ranked: list[Any] = []
+        groups: list[list[Any]] = []
         seen: set[int] = set()
         plans = [built]
         if corrected is not None:
@@ -79,8 +79,8 @@ class Engine:
             for q in (plan.strict, plan.loose):
                 if q is None and fq is None:
                     continue
-                self._collect(s, q or Q.Every(), fq, want * 3 + 20, ranked, seen)
-        ranked = diversify(ranked)
+                groups.append(self._collect(s, q or Q.Every(), fq, want * 3 + 20, seen))
+        ranked = rank.cap_sections([hit for group in groups for hit in rank.spread(group)])
         total_q = Q.Or([p.loose for p in plans if p.loose]) if any(p.loose for p in plans) else Q.Every()
         results = s.search(total_q, filter=fq, limit=1,
                            groupedby=_facets() if facets else None)
@@ -99,12 +99,14 @@ class Engine:
         return 0 if q is None else len(s.search(q, filter=fq, limit=1))
 
     @staticmethod
-    def _collect(s: Any, q: Q.Query, fq: Q.Query | None, limit: int, ranked: list, seen: set) -> None:
-        """Append the hits of q not already ranked."""
+    def _collect(s: Any, q: Q.Query, fq: Q.Query | None, limit: int, seen: set) -> list[Any]:
+        """The hits of q not already ranked by an earlier query."""
+        fresh = []
         for hit in s.search(q, filter=fq, limit=limit):
             if hit.docnum not in seen:
                 seen.add(hit.docnum)
-                ranked.append(hit)
+                fresh.append(hit)
+        return fresh
 
     def _suggest(self, s: Any, parsed) -> tuple[str | None, Built | None]:
         """A corrected query when some words are not in the vocabulary at all."""
@@ -136,25 +138,6 @@ def _closest(s: Any, word: str) -> str | None:
         if candidates:
             return max(candidates, key=lambda w: (s.doc_frequency("exact", w), w))
     return None
-
-
-def diversify(hits: list, per_section: int = MAX_PER_SECTION, window: int = 10) -> list:
-    """At most `per_section` hits of one document section in each window of ranks; the rest move down."""
-    out: list = []
-    rest = list(hits)
-    while rest:
-        counts: dict[tuple, int] = {}
-        taken, held = [], []
-        for hit in rest:
-            key = (hit["document_id"], hit["section"])
-            if len(taken) < window and counts.get(key, 0) < per_section:
-                counts[key] = counts.get(key, 0) + 1
-                taken.append(hit)
-            else:
-                held.append(hit)
-        out.extend(taken)
-        rest = held
-    return out
 
 
 def _facets() -> dict:

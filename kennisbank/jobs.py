@@ -280,19 +280,27 @@ def run_pending(data: DataDir, progress: Progress | None = None,
             outcome = run_job(data, job.id, progress, timeout)
             if outcome is not None:
                 outcomes.append(outcome)
-    prune(data)
+    if outcomes:
+        prune(data)
     return outcomes
 
 
 def prune(data: DataDir, days: int = KEEP_DAYS) -> int:
-    """Remove finished jobs older than days, with their lock files; return how many."""
+    """Remove finished jobs older than days (with their lock files) and OCR caches nothing uses; return the jobs."""
     cutoff = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
     removed = 0
+    in_use = {record.sha256 for record in Store(data).all()}
     for job in all_jobs(data):
-        if job.state not in UNFINISHED and job.updated < cutoff:
+        if job.state in UNFINISHED:
+            in_use.add(job.sha256)
+        elif job.updated < cutoff:
             (jobs_dir(data) / f"{job.id}.json").unlink(missing_ok=True)
             (jobs_dir(data) / f"{job.id}.lock").unlink(missing_ok=True)
             removed += 1
+    cache = data.cache / "ocr"  # see documents.ocr_settings
+    for path in cache.glob("*.json") if cache.exists() else []:
+        if path.name.split("-")[0] not in in_use:
+            path.unlink(missing_ok=True)
     return removed
 
 
@@ -306,6 +314,10 @@ class Worker(threading.Thread):
 
     def run(self) -> None:
         """Run pending jobs until stopped."""
+        try:
+            prune(self.data)
+        except OSError as exc:
+            log.warning("jobs: opruimen mislukt: %s", exc)
         while not self._halt.is_set():
             _wakeup.clear()
             try:

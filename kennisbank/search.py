@@ -19,7 +19,6 @@ log = logging.getLogger(__name__)
 
 FIELD_BOOSTS = {"text": 1.0, "heading": 0.5, "title": 0.15}
 FACET_FIELDS = ("type", "region", "jaar", "regio", "principe", "thema", "organisatie", "werkend")
-MAX_PER_SECTION = 3
 MAX_NGRAM = 5
 
 
@@ -157,10 +156,9 @@ def build(parsed: ParsedQuery, words_override: list[list[str]] | None = None) ->
             continue
         strict = Q.And(required) if len(required) > 1 else required[0]
         loose = Q.Or(required) if len(required) > 1 else required[0]
-        if len(required) > 1:  # a bonus when the words stand close together
-            stems = [analysis.query_forms(w).stem for w in words if not analysis.is_stopword(w)]
-            if len(stems) > 1:
-                strict = Q.AndMaybe(strict, _near(stems))
+        stems = [st for st in (analysis.query_forms(w).stem for w in words if not analysis.is_stopword(w)) if st]
+        if len(stems) > 1:  # a bonus when the words stand close together
+            strict = Q.AndMaybe(strict, _near(stems))
         if excluded:
             strict = Q.AndNot(strict, Q.Or(excluded))
             loose = Q.AndNot(loose, Q.Or(excluded))

@@ -17,9 +17,9 @@ ADMIN_PASSWORD = "proef-wachtwoord-2024"
 SECRET = "test-geheim-" + "x" * 40
 
 # Our own text (not from the shared documents): a small plan with markup that must come out as text.
-SMALL_DOC = """# Werkplan <script>alert(1)</script> Zeeland
+SMALL_DOC = """Werkplan <script>alert(1)</script> Zeeland
 
-## Aanpak van de klantreis
+Aanpak van de klantreis
 
 De proeftuin in Zeeland beschrijft hier in eigen woorden hoe gezinnen door de keten gaan. Wij tekenen de
 klantreis van een gezin uit, van de eerste melding tot de afsluiting van de hulp, en kijken waar het gezin
@@ -29,7 +29,7 @@ bespreken samen met het gezin welke stappen nodig zijn. Wat goed werkt nemen wij
 van het werkplan, en wat niet werkt passen wij aan. Zo leren wij per kwartaal van de ervaringen van
 ouders en jongeren, en schrijven wij de lessen op in een kort verslag voor de regio.
 
-## Monitoring
+Monitoring
 
 Per kwartaal meten wij hoe lang gezinnen wachten, hoeveel professionals betrokken zijn en hoe ouders de
 hulp ervaren. De uitkomsten bespreken wij in de stuurgroep van de regio en met de ouders zelf, zodat de
@@ -68,11 +68,11 @@ def shared_data(tmp_path_factory) -> DataDir:
 
 @pytest.fixture
 def small_data(tmp_path) -> DataDir:
-    """A fresh data dir with one small Markdown document (id 'werkplan-zeeland') for tests that write."""
+    """A fresh data dir with one small plain-text document (id 'werkplan-zeeland') for tests that write."""
     from kennisbank.documents import add_bytes
 
     data = DataDir(tmp_path / "data").ensure()
-    outcome = add_bytes(data, SMALL_DOC.encode("utf-8"), "werkplan-zeeland.md", {"region": "Zeeland"})
+    outcome = add_bytes(data, SMALL_DOC.encode("utf-8"), "werkplan-zeeland.txt", {"region": "Zeeland"})
     assert outcome.ok, outcome.message
     return data
 

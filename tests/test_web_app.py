@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import stat
+from io import BytesIO
 
 import pytest
 
@@ -94,10 +95,8 @@ def test_upload_over_50_mb_gets_a_413_page(small_client, login, csrf_token):
     login(small_client)
     token = csrf_token(small_client, "/beheer/toevoegen")
     big = b"a" * (MAX_UPLOAD_BYTES + 1)
-    from io import BytesIO
-
-    response = small_client.post("/beheer/toevoegen", data={"csrf_token": token, "bestanden": (BytesIO(big), "groot.txt")},
-                                 content_type="multipart/form-data")
+    response = small_client.post("/beheer/toevoegen", content_type="multipart/form-data",
+                                 data={"csrf_token": token, "bestanden": (BytesIO(big), "groot.txt")})
     assert response.status_code == 413
     assert "Bestand te groot" in response.get_data(as_text=True)
     assert small_client.application.config["MAX_CONTENT_LENGTH"] == 50 * 2**20

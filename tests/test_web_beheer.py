@@ -68,8 +68,8 @@ def test_login_wrong_password_then_right_one_goes_to_next(small_client, csrf_tok
 
 @pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\evil.example"])
 def test_login_never_redirects_off_site(small_client, csrf_token, admin, target):
-    response = small_client.post("/beheer/inloggen", data={"csrf_token": csrf_token(small_client),
-                                                           "gebruiker": admin[0], "wachtwoord": admin[1], "next": target})
+    form = {"csrf_token": csrf_token(small_client), "gebruiker": admin[0], "wachtwoord": admin[1], "next": target}
+    response = small_client.post("/beheer/inloggen", data=form)
     assert response.status_code == 302 and response.headers["Location"] == "/beheer"
 
 

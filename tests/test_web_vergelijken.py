@@ -19,7 +19,8 @@ def test_matrix_page_is_a_heat_map_that_matches_the_api(client):
     assert headers == api["regions"] == [r.naam for r in load().regios]
     rows = re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", table, re.S)
     assert len(rows) == len(api["vraagstukken"])
-    cells = re.findall(r'<td class="heat heat-(\d)"><a href="/vergelijk\?thema=([a-z0-9-]+)"[^>]*>(\d+)</a></td>', table)
+    cells = re.findall(r'<td class="heat heat-(\d)"><a href="/vergelijk\?thema=([a-z0-9-]+)"[^>]*>(\d+)</a></td>',
+                       table)
     assert len(cells) == len(api["cells"])
     by_cell = {(c["vraagstuk"], c["passages"]) for c in api["cells"]}
     assert {(vid, int(n)) for _, vid, n in cells} == by_cell
@@ -46,11 +47,12 @@ def test_free_text_thema_is_compared_too(client):
 def test_chosen_regions_side_by_side_across_all_vraagstukken(client):
     page = client.get("/vergelijk?regio=Centraal+Gelderland&regio=Zuid-Holland+Zuid").get_data(as_text=True)
     table = re.search(r'<table class="naast-elkaar".*?</table>', page, re.S).group(0)
-    assert re.findall(r'<th scope="col">([^<]+)</th>', table) == ["Vraagstuk", "Centraal Gelderland", "Zuid-Holland Zuid"]
+    columns = re.findall(r'<th scope="col">([^<]+)</th>', table)
+    assert columns == ["Vraagstuk", "Centraal Gelderland", "Zuid-Holland Zuid"]
     assert table.count('<th scope="row">') == len(load().vraagstukken)
     matrix = client.get("/api/matrix?regio=Centraal+Gelderland&regio=Zuid-Holland+Zuid").json
     assert table.count('class="opgepakt"') == sum(c["addressed"] for c in matrix["cells"]) > 0
-    assert 'class="snippet"' in table
+    assert 'class="snippet"' in table and "<mark>" in table
 
 
 @pytest.mark.parametrize("query, reason", [
@@ -81,7 +83,8 @@ def test_thema_csv_download(client):
 
 def test_api_compare_shape_and_errors(client):
     answer = client.get("/api/compare?thema=klantreis&regio=Centraal+Gelderland&regio=Zeeland").json
-    assert answer["vraagstuk"] == "klantreis" and [r["region"] for r in answer["regions"]] == ["Centraal Gelderland", "Zeeland"]
+    assert answer["vraagstuk"] == "klantreis"
+    assert [r["region"] for r in answer["regions"]] == ["Centraal Gelderland", "Zeeland"]
     assert {"region", "addressed", "score", "passages", "evidence"} == set(answer["regions"][0])
     missing = client.get("/api/compare")
     assert missing.status_code == 400 and "thema" in missing.json["error"]

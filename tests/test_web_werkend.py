@@ -17,7 +17,7 @@ def test_lists_only_werkende_elementen(client):
 
 def test_thema_facet_filters_within_werkend(client):
     page = client.get("/werkende-elementen").get_data(as_text=True)
-    facet = re.search(r'id="facet-thema".*?</section>', page, re.S).group(0)
+    facet = re.search(r'id="facet-thema".*?</div>', page, re.S).group(0)
     href = html.unescape(re.search(r'<a href="([^"]+)"', facet).group(1))
     assert href.startswith("/werkende-elementen?thema=")
     thema = href.split("thema=")[1]

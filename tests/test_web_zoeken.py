@@ -38,7 +38,7 @@ def test_query_shows_hits_with_marked_snippets_and_passage_links(client):
 
 def test_facet_link_filters_and_chip_removes_the_filter(client):
     page = client.get("/?q=gezinsgericht").get_data(as_text=True)
-    facet = re.search(r'<section class="facet" id="facet-regio".*?</section>', page, re.S).group(0)
+    facet = re.search(r'<div class="facet" id="facet-regio".*?</div>', page, re.S).group(0)
     href = html.unescape(re.search(r'<a href="([^"]+)"', facet).group(1))
     region = parse_qs(urlsplit(href).query)["regio"][0]
     assert parse_qs(urlsplit(href).query)["q"] == ["gezinsgericht"]
@@ -53,7 +53,7 @@ def test_facet_link_filters_and_chip_removes_the_filter(client):
 
 def test_thema_facet_shows_labels_not_ids(client):
     page = client.get("/?q=klantreis").get_data(as_text=True)
-    facet = re.search(r'id="facet-thema".*?</section>', page, re.S).group(0)
+    facet = re.search(r'id="facet-thema".*?</div>', page, re.S).group(0)
     assert "thema=klantreis" in facet and ">Klantreis<" in facet
 
 

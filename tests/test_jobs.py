@@ -1,0 +1,160 @@
+"""Tests for kennisbank.jobs: the job queue under the data dir, its worker, and a restart during OCR."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from indexer import ocr
+from kennisbank import documents, index, jobs
+from kennisbank.config import DataDir
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+SCAN = CORPUS / "scan" / "factsheet-zeeland-gescand.pdf"
+EMPTY_SCAN = CORPUS / "kapot" / "scan-zonder-tekst.pdf"
+CLI = [sys.executable, "-m", "kennisbank.cli"]
+
+
+def _missing() -> str:
+    """Why OCR cannot run here, or ''."""
+    try:
+        ocr.check_available()
+    except ocr.OcrUnavailableError as exc:
+        return str(exc)
+    return "" if SCAN.exists() else f"gescande PDF ontbreekt: {SCAN}"
+
+
+needs_tesseract = pytest.mark.skipif(bool(_missing()), reason=_missing() or "-")
+
+
+def job_files(data: DataDir) -> list[dict]:
+    """The raw JSON of every job file."""
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(jobs.jobs_dir(data).glob("*.json"))]
+
+
+def passages_of(data: DataDir, doc_id: str) -> int:
+    """How many passages of a document the index holds."""
+    return index.indexed_documents(index.open_index(data)).get(doc_id, ("", 0))[1]
+
+
+def test_submit_stores_original_first_and_queues(tmp_path):
+    data = DataDir(tmp_path / "data")
+    content = SCAN.read_bytes()
+    job_id = jobs.submit(data, content, "map/scan.pdf", {"region": "Zeeland", "title": ""})
+    found = jobs.status(data, job_id)
+    assert found["state"] == "wachtend" and found["progress"] == "wacht op zijn beurt"
+    assert found["filename"] == "scan.pdf" and found["overrides"] == {"region": "Zeeland"}
+    assert (data.originals / f"{found['sha256']}.pdf").read_bytes() == content
+    assert jobs.submit(data, content, "scan.pdf", {"region": "Zeeland"}) == job_id  # same file: same job
+    assert [j["id"] for j in job_files(data)] == [job_id]
+    assert not index.exists(data)  # nothing reaches the index before the job ran
+
+
+def test_status_of_unknown_or_malformed_ids(tmp_path):
+    data = DataDir(tmp_path / "data")
+    assert jobs.status(data, "20240101-000000-abcdef") is None
+    assert jobs.status(data, "../documents/x") is None
+
+
+@needs_tesseract
+def test_run_job_shows_page_progress_and_adds_in_one_go(tmp_path):
+    data = DataDir(tmp_path / "data")
+    job_id = jobs.submit(data, SCAN.read_bytes(), SCAN.name)
+    seen = []
+
+    def progress(done: int, total: int, filename: str) -> None:
+        state = jobs.status(data, job_id)
+        seen.append((state["state"], state["progress"]))
+        assert passages_of(data, "factsheet-zeeland-gescand") == 0  # not in the index during OCR
+
+    outcome = jobs.run_job(data, job_id, progress)
+    assert outcome.ok and outcome.doc_id == "factsheet-zeeland-gescand"
+    assert seen[0] == ("bezig", "pagina 0 van 2") and seen[-1] == ("bezig", "pagina 2 van 2")
+    final = jobs.status(data, job_id)
+    assert final["state"] == "klaar" and final["doc_id"] == outcome.doc_id
+    assert passages_of(data, outcome.doc_id) == outcome.passages > 0
+    assert jobs.run_job(data, job_id) is None  # a finished job is not run again
+
+
+@needs_tesseract
+def test_worker_resumes_at_start_up_and_reports_failures(tmp_path):
+    data = DataDir(tmp_path / "data")
+    good = jobs.submit(data, SCAN.read_bytes(), SCAN.name, {"region": "Zeeland"})
+    bad = jobs.submit(data, EMPTY_SCAN.read_bytes(), EMPTY_SCAN.name)
+    bad_original = data.originals / f"{jobs.status(data, bad)['sha256']}.pdf"
+    assert bad_original.exists()
+    worker = jobs.Worker(data, poll=0.2)
+    worker.start()  # started after the submissions: it must pick them up by itself
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and any(
+                jobs.status(data, j)["state"] in jobs.UNFINISHED for j in (good, bad)):
+            time.sleep(0.2)
+    finally:
+        worker.stop()
+        worker.join(timeout=30)
+    assert jobs.status(data, good)["state"] == "klaar"
+    assert documents.check(data) == []
+    failed = jobs.status(data, bad)
+    assert failed["state"] == "mislukt" and "ook OCR (Nederlands) vond geen leesbare tekst" in failed["message"]
+    assert not bad_original.exists()  # a refused file leaves no original behind
+
+
+@needs_tesseract
+def test_restart_during_ocr_resumes_and_adds_exactly_once(tmp_path):
+    data = DataDir(tmp_path / "data")
+    env = dict(os.environ, KENNISBANK_DATA=str(data.root))
+    child = subprocess.Popen([*CLI, "add", str(SCAN)], cwd=ROOT, env=env, start_new_session=True,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not any(j["state"] == "bezig" for j in job_files(data)):
+            assert child.poll() is None, "kennisbank add stopte voordat OCR begon"
+            time.sleep(0.02)
+    finally:
+        os.killpg(child.pid, signal.SIGKILL)  # the CLI and its tesseract processes, like a power cut
+        child.wait()
+    [job] = job_files(data)
+    assert job["state"] == "bezig" and job["done"] < job["total"] == 2
+    assert not index.exists(data) or passages_of(data, "factsheet-zeeland-gescand") == 0
+
+    listed = subprocess.run([*CLI, "jobs"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert f"{job['id']}  bezig" in listed.stdout and "factsheet-zeeland-gescand.pdf" in listed.stdout
+    done = subprocess.run([*CLI, "jobs", "--run"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "toegevoegd: factsheet-zeeland-gescand.pdf -> factsheet-zeeland-gescand" in done.stdout
+    assert jobs.status(data, job["id"])["state"] == "klaar"
+    assert documents.check(data) == []
+    searched = subprocess.run([*CLI, "search", "onderzoeksformat", "--json"], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+    hits = json.loads(searched.stdout)["hits"]
+    positions = [h["position"] for h in hits if h["document_id"] == "factsheet-zeeland-gescand"]
+    assert positions and len(positions) == len(set(positions))  # found, and every passage once
+    again = subprocess.run([*CLI, "jobs", "--run"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and "geen onafgemaakte jobs" in again.stdout
+
+
+def test_prune_removes_old_finished_jobs_and_unused_ocr_caches(tmp_path):
+    data = DataDir(tmp_path / "data")
+    old = jobs.submit(data, b"# Kop\n\nEen klein document.", "oud.md")
+    new = jobs.submit(data, b"# Kop\n\nNog een klein document.", "nieuw.md")
+    path = jobs.jobs_dir(data) / f"{old}.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw.update(state="klaar", updated="2000-01-01T00:00:00+00:00")
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    cache = data.cache / "ocr"
+    cache.mkdir(parents=True)
+    kept = cache / f"{jobs.status(data, new)['sha256']}-nld.json"
+    unused = cache / f"{'0' * 64}-nld.json"
+    for file in (kept, unused):
+        file.write_text('{"pages": {}}', encoding="utf-8")
+    assert jobs.prune(data) == 1
+    assert jobs.status(data, old) is None and jobs.status(data, new)["state"] == "wachtend"
+    assert kept.exists() and not unused.exists()
