@@ -47,6 +47,7 @@ class Passage:
     section: tuple[str, ...]
     text: str
     ocr: bool = False
+    headings: tuple[str, ...] = ()  # the heading lines this passage opens with (first passage of a section)
     regio: list[str] = field(default_factory=list)  # the region(s) it belongs to
     principes: list[Tag] = field(default_factory=list)
     themas: list[Tag] = field(default_factory=list)

@@ -189,9 +189,10 @@ def build_passages(pages: list[Page]) -> list[Passage]:
         section = tuple(title for _, title in path)
         for chunk in _pack(body):
             lines = pending_headings + [b.text for b in chunk]
-            pending_headings = []
             passages.append(Passage(position=len(passages), page=chunk[0].page, section=section,
-                                    text="\n".join(lines), ocr=any(b.ocr for b in chunk)))
+                                    text="\n".join(lines), ocr=any(b.ocr for b in chunk),
+                                    headings=tuple(pending_headings)))
+            pending_headings = []
         body.clear()
 
     for block in to_blocks(to_lines(pages)):

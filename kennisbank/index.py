@@ -52,7 +52,7 @@ def make_schema() -> Schema:
         page=NUMERIC(stored=True),
         position=NUMERIC(stored=True, sortable=True),
         section=STORED(),  # the whole section path, for display and diversity
-        heading=TEXT(analyzer=text_analyzer()),  # the innermost heading, searchable with a small boost
+        heading=TEXT(analyzer=text_analyzer()),  # headings a passage opens with: where a section starts
         text=TEXT(analyzer=text_analyzer(), stored=True, phrase=True),
         exact=TEXT(analyzer=exact_analyzer(), phrase=True),
         regio=KEYWORD(stored=True, commas=True, scorable=False),
@@ -192,7 +192,7 @@ def passage_fields(meta: Any, sha: str, passage: Any, pid: str) -> dict[str, Any
         "page": passage.page,
         "position": passage.position,
         "section": section,
-        "heading": passage.section_title,
+        "heading": " / ".join(passage.headings),
         "text": passage.text,
         "exact": f"{passage.text}\n{section}",
         "regio": ",".join(passage.regio),

@@ -72,6 +72,7 @@ def compare(engine: Engine, thema: str, regions: list[str] | None = None) -> dic
                 best = max(best, float(hit.score or 0))
                 matches = highlight.find_matches(hit["text"], terms | ranking.terms, ranking.exact_terms)
                 evidence.append({"document_id": hit["document_id"], "title": hit["title"], "page": hit["page"],
+                                 "position": hit["position"],
                                  "section": hit["section"], "text": hit["text"],
                                  "snippet": highlight.snippet(hit["text"], matches)})
         out["regions"].append({"region": name, "addressed": count >= MIN_PASSAGES, "score": round(best, 3),
