@@ -62,7 +62,11 @@ class OcrSettings:
         """The time limit in seconds."""
         if self.timeout is not None:
             return float(self.timeout)
-        return float(os.environ.get("KENNISBANK_OCR_TIMEOUT") or DEFAULT_TIMEOUT)
+        try:
+            return float(os.environ.get("KENNISBANK_OCR_TIMEOUT") or DEFAULT_TIMEOUT)
+        except ValueError:
+            log.warning("KENNISBANK_OCR_TIMEOUT is geen getal; standaard %g s", DEFAULT_TIMEOUT)
+            return DEFAULT_TIMEOUT
 
     def processes(self) -> int:
         """How many tesseract processes run at once."""

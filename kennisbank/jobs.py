@@ -1,23 +1,19 @@
 """Background jobs for slow additions (OCR of scans): one JSON file per job in data/jobs/, surviving a restart.
 
-A job goes wachtend -> bezig -> klaar or mislukt; while OCR runs its progress reads "pagina 3 van 12".
-The original is stored in the store (by hash) before anything else, and OCR'd pages are cached under
-data/cache/ocr/, so a job whose process died resumes where it stopped. The index gets the document only
-when it is complete, in one commit (documents.add_bytes). Whoever runs a job holds its lock file
-(data/jobs/<id>.lock, flock), so no two processes run one job, and a dead process's job is free at once.
+States: wachtend -> bezig ("pagina 3 van 12") -> klaar | mislukt. The original is stored by hash first and
+OCR'd pages are cached in data/cache/ocr/, so a job whose process died resumes where it stopped; the index
+gets the document only when complete, in one commit (documents.add_bytes). The runner of a job holds
+data/jobs/<id>.lock (flock): no two processes run one job, and a dead process's job is free at once.
 
 For the web front end:
-
-- ``submit(data, content, filename, overrides=None) -> str``: store the file and queue a job; returns the
-  job id (the id of an unfinished job for the same content when there is one).
-- ``status(data, job_id) -> dict | None``: id, state, progress (Dutch text), done, total, filename,
-  doc_id, message (the outcome or the reason of a refusal), created, updated; None for an unknown id.
-- ``Worker(data)``: a daemon thread, to start once per process (``start_worker(data)`` does exactly
-  that); it resumes unfinished jobs at start-up and then runs new ones (at once for submissions in the
-  same process, within ``poll`` seconds for others).
-
-For the CLI: ``add_path`` (add in the foreground; a job is made only when OCR starts, so a killed ``add``
-can be resumed), ``all_jobs`` and ``run_pending`` (``kennisbank jobs [--run]``).
+- ``submit(data, content, filename, overrides=None) -> str``: store the file, queue a job, return its id
+  (that of an unfinished job for the same content and overrides when there is one).
+- ``status(data, job_id) -> dict | None``: id, state, progress (Dutch text), done, total, filename, doc_id,
+  message (outcome or reason of refusal), created, updated; None for an unknown id.
+- ``Worker(data)``: a daemon thread, once per process (``start_worker(data)`` does exactly that); it resumes
+  unfinished jobs at start-up, then runs new ones (at once if submitted in-process, else within ``poll`` s).
+For the CLI: ``add_path`` (foreground; a job is made when OCR starts, so a killed ``add`` can be resumed),
+``all_jobs`` and ``run_pending`` (``kennisbank jobs [--run]``).
 """
 from __future__ import annotations
 
@@ -28,8 +24,7 @@ import os
 import re
 import secrets
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -151,17 +146,6 @@ def _try_lock(data: DataDir, job_id: str) -> int | None:
     return fd
 
 
-@contextmanager
-def _claim(data: DataDir, job_id: str) -> Iterator[bool]:
-    """Hold the job's lock while the block runs; yields False when someone else holds it."""
-    fd = _try_lock(data, job_id)
-    try:
-        yield fd is not None
-    finally:
-        if fd is not None:
-            os.close(fd)
-
-
 def _new_job(data: DataDir, content: bytes, filename: str, overrides: dict | None, state: str) -> Job:
     """Store the original first, then describe the job (not yet saved)."""
     from indexer.extract import detect_kind
@@ -186,9 +170,9 @@ def submit(data: DataDir, content: bytes, filename: str, overrides: dict | None 
     return job.id
 
 
-def _original(data: DataDir, job: Job) -> bytes:
-    """The stored original of a job."""
-    return (data.originals / f"{job.sha256}{EXTENSIONS.get(job.kind, '.bin')}").read_bytes()
+def _original(data: DataDir, job: Job) -> Path:
+    """Where the stored original of a job is."""
+    return data.originals / f"{job.sha256}{EXTENSIONS.get(job.kind, '.bin')}"
 
 
 def _finish(data: DataDir, job: Job, outcome: documents.Outcome) -> None:
@@ -198,12 +182,12 @@ def _finish(data: DataDir, job: Job, outcome: documents.Outcome) -> None:
     job.message = f"{outcome.status}: {outcome.message}" if outcome.ok else outcome.message
     _save(data, job)
     if not outcome.ok and not Store(data).by_sha(job.sha256):
-        (data.originals / f"{job.sha256}{EXTENSIONS.get(job.kind, '.bin')}").unlink(missing_ok=True)
+        _original(data, job).unlink(missing_ok=True)
     log.info("job %s: %s (%s)", job.id, job.state, job.message)
 
 
 def _add(data: DataDir, content: bytes, filename: str, overrides: dict | None, job: Job | None,
-         progress: Progress | None, timeout: float | None) -> tuple[documents.Outcome, Job | None]:
+         progress: Progress | None, timeout: float | None) -> documents.Outcome:
     """documents.add_bytes with OCR, keeping the job up to date; without a job one is made when OCR starts."""
     from indexer.ocr import OcrSettings
 
@@ -225,7 +209,7 @@ def _add(data: DataDir, content: bytes, filename: str, overrides: dict | None, j
                                       ocr=OcrSettings(timeout=timeout, progress=on_progress))
         if job is not None:
             _finish(data, job, outcome)
-        return outcome, job
+        return outcome
     finally:
         for fd in held:
             os.close(fd)
@@ -238,7 +222,7 @@ def add_path(data: DataDir, path: Path, overrides: dict | None = None, progress:
         content = path.read_bytes()
     except OSError as exc:
         return documents.Outcome(path.name, documents.REFUSED, message=f"kan het bestand niet lezen ({exc.strerror})")
-    return _add(data, content, path.name, overrides, None, progress, timeout)[0]
+    return _add(data, content, path.name, overrides, None, progress, timeout)
 
 
 def run_job(data: DataDir, job_id: str, progress: Progress | None = None,
@@ -246,20 +230,23 @@ def run_job(data: DataDir, job_id: str, progress: Progress | None = None,
     """Run one unfinished job to its end; None when it is finished, unknown or run by another process."""
     from kennisbank.index import BusyError
 
-    with _claim(data, job_id) as mine:
-        job = load(data, job_id) if mine else None
+    fd = _try_lock(data, job_id) if _ID.match(job_id) else None
+    if fd is None:
+        return None
+    try:
+        job = load(data, job_id)
         if job is None or job.state not in UNFINISHED:
             return None
         job.state, job.message = RUNNING, ""
         _save(data, job)
         try:
-            content = _original(data, job)
+            content = _original(data, job).read_bytes()
         except OSError as exc:
             outcome = documents.Outcome(job.filename, documents.REFUSED, message=f"origineel ontbreekt ({exc.strerror})")
             _finish(data, job, outcome)
             return outcome
         try:
-            return _add(data, content, job.filename, job.overrides, job, progress, timeout)[0]
+            return _add(data, content, job.filename, job.overrides, job, progress, timeout)
         except BusyError as exc:  # another writer holds the index for long: try again later
             job.state, job.message = WAITING, f"{exc}; wordt later opnieuw geprobeerd"
             _save(data, job)
@@ -269,6 +256,8 @@ def run_job(data: DataDir, job_id: str, progress: Progress | None = None,
             outcome = documents.Outcome(job.filename, documents.REFUSED, message=f"interne fout: {exc}")
             _finish(data, job, outcome)
             return outcome
+    finally:
+        os.close(fd)
 
 
 def run_pending(data: DataDir, progress: Progress | None = None,

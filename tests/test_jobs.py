@@ -20,6 +20,9 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 SCAN = CORPUS / "scan" / "factsheet-zeeland-gescand.pdf"
 EMPTY_SCAN = CORPUS / "kapot" / "scan-zonder-tekst.pdf"
 CLI = [sys.executable, "-m", "kennisbank.cli"]
+SMALL_TEXT = ("# Werkplan\n\nDit werkplan beschrijft in eigen woorden hoe het lokale team en het veiligheidsteam "
+              "samen met gezinnen werken, welke stappen zij zetten en hoe zij per kwartaal leren van de ervaringen "
+              "van ouders en jongeren in de regio.\n")
 
 
 def _missing() -> str:
@@ -61,6 +64,7 @@ def test_status_of_unknown_or_malformed_ids(tmp_path):
     data = DataDir(tmp_path / "data")
     assert jobs.status(data, "20240101-000000-abcdef") is None
     assert jobs.status(data, "../documents/x") is None
+    assert jobs.run_job(data, "../x") is None and not (data.root / "x.lock").exists()
 
 
 @needs_tesseract
@@ -86,7 +90,7 @@ def test_run_job_shows_page_progress_and_adds_in_one_go(tmp_path):
 @needs_tesseract
 def test_worker_resumes_at_start_up_and_reports_failures(tmp_path):
     data = DataDir(tmp_path / "data")
-    good = jobs.submit(data, SCAN.read_bytes(), SCAN.name, {"region": "Zeeland"})
+    good = jobs.submit(data, SMALL_TEXT.encode("utf-8"), "werkplan.md", {"region": "Zeeland"})
     bad = jobs.submit(data, EMPTY_SCAN.read_bytes(), EMPTY_SCAN.name)
     bad_original = data.originals / f"{jobs.status(data, bad)['sha256']}.pdf"
     assert bad_original.exists()
@@ -100,7 +104,7 @@ def test_worker_resumes_at_start_up_and_reports_failures(tmp_path):
     finally:
         worker.stop()
         worker.join(timeout=30)
-    assert jobs.status(data, good)["state"] == "klaar"
+    assert jobs.status(data, good)["state"] == "klaar" and jobs.status(data, good)["doc_id"] == "werkplan"
     assert documents.check(data) == []
     failed = jobs.status(data, bad)
     assert failed["state"] == "mislukt" and "ook OCR (Nederlands) vond geen leesbare tekst" in failed["message"]

@@ -135,12 +135,13 @@ def test_mixed_pdf_ocrs_only_the_scanned_page(tmp_path):
     assert not ocr.needs_ocr(text_only[0]) and ocr.needs_ocr(text_only[1])
 
     calls: list[tuple[int, int]] = []
-    pages = ocr.ocr_pages(mixed, text_only, ocr.OcrSettings(progress=lambda d, t, p: calls.append((d, t))))
+    settings = ocr.OcrSettings(cache_dir=tmp_path / "ocr", progress=lambda d, t, p: calls.append((d, t)))
+    pages = ocr.ocr_pages(mixed, text_only, settings)
     assert calls == [(0, 1), (1, 1)]  # one page to read, not two
     assert pages[0] == text_only[0] and not pages[0].ocr
     assert pages[1].ocr and "Veranderstrategie" in pages[1].text
 
-    prepared = prepare(mixed, "gemengd.pdf", enrich=False, ocr=True)
+    prepared = prepare(mixed, "gemengd.pdf", enrich=False, ocr=ocr.OcrSettings(cache_dir=tmp_path / "ocr"))
     assert [p.ocr for p in prepared.pages] == [False, True]
     kinds = {(p.page, p.ocr) for p in prepared.passages}
     assert (1, False) in kinds and (2, True) in kinds and (2, False) not in kinds
@@ -209,12 +210,13 @@ def test_time_limit_refuses_and_leaves_index_unchanged(small_data):
 
 
 @needs_tesseract
-def test_cache_makes_a_second_read_free(tmp_path):
-    settings = ocr.OcrSettings(cache_dir=tmp_path / "ocr")
-    empty = [Page(1, ""), Page(2, "")]
-    first = ocr.ocr_pages(SCAN.read_bytes(), empty, settings)
+def test_add_caches_ocr_so_a_second_read_needs_no_tesseract(scan_data, tmp_path):
+    from kennisbank.browse import document_passages
+
     calls = []
-    again = ocr.ocr_pages(SCAN.read_bytes(), empty, ocr.OcrSettings(
-        binary=str(tmp_path / "geen-tesseract"), cache_dir=tmp_path / "ocr",
-        progress=lambda d, t, p: calls.append((d, t))))
-    assert again == first and calls == [(2, 2)]  # no tesseract needed: all pages came from the cache
+    settings = ocr.OcrSettings(binary=str(tmp_path / "geen-tesseract"), cache_dir=scan_data / "cache" / "ocr",
+                               progress=lambda d, t, p: calls.append((d, t)))
+    pages = ocr.ocr_pages(SCAN.read_bytes(), [Page(1, ""), Page(2, "")], settings)
+    assert calls == [(2, 2)] and all(p.ocr and p.text for p in pages)  # both pages came from the cache
+    doc = document_passages(DataDir(scan_data), "factsheet-zeeland-gescand")
+    assert words(doc["passages"][-1]["text"])[-5:] == words(pages[1].text)[-5:]
