@@ -126,11 +126,15 @@ class DecompoundFilter(Filter):
     ['jeugdbeschermingsketen']
     """
 
+    def __init__(self, keep_whole: bool = True):
+        self.keep_whole = keep_whole
+
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
-        """Yield each token, then (index mode) its extra forms."""
+        """Yield each token (unless keep_whole is off), then (index mode) its extra forms."""
         for t in tokens:
             text = t.text
-            yield t
+            if self.keep_whole:
+                yield t
             if t.mode == "query" or t.stopped or len(text) < MIN_SPLIT and not text.endswith("+"):
                 continue
             for form in compound_forms(text):
@@ -161,6 +165,24 @@ def text_analyzer() -> CompositeAnalyzer:
     ['scheidingsconflict', 'scheiding', 'conflict', 'gi']
     """
     return WordTokenizer() | FoldFilter() | DutchStopFilter() | DecompoundFilter() | DutchStemFilter()
+
+
+def whole_analyzer() -> CompositeAnalyzer:
+    """Tokenize | fold | stop words | stem, without compound parts: the text field, where a word counts in full.
+
+    >>> [t.text for t in whole_analyzer()("De scheidingsconflicten van GI's", mode="index")]
+    ['scheidingsconflict', 'gi']
+    """
+    return WordTokenizer() | FoldFilter() | DutchStopFilter() | DutchStemFilter()
+
+
+def parts_analyzer() -> CompositeAnalyzer:
+    """Only the parts and sub-compounds of compounds, stemmed: a field where a part match counts less.
+
+    >>> [t.text for t in parts_analyzer()("De scheidingsconflicten van GI's", mode="index")]
+    ['scheiding', 'conflict']
+    """
+    return WordTokenizer() | FoldFilter() | DutchStopFilter() | DecompoundFilter(keep_whole=False) | DutchStemFilter()
 
 
 def exact_analyzer() -> CompositeAnalyzer:

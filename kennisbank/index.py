@@ -18,7 +18,7 @@ from whoosh.query import Term
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.writing import IndexWriter
 
-from kennisbank.analysis import configure, exact_analyzer, text_analyzer
+from kennisbank.analysis import configure, exact_analyzer, parts_analyzer, text_analyzer, whole_analyzer
 from kennisbank.config import DataDir
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,8 @@ def make_schema() -> Schema:
         position=NUMERIC(stored=True, sortable=True),
         section=STORED(),  # the whole section path, for display and diversity
         heading=TEXT(analyzer=text_analyzer()),  # headings a passage opens with: where a section starts
-        text=TEXT(analyzer=text_analyzer(), stored=True, phrase=True),
+        text=TEXT(analyzer=whole_analyzer(), stored=True, phrase=True),  # whole words, stemmed
+        parts=TEXT(analyzer=parts_analyzer(), phrase=False),  # parts of compounds: a weaker kind of match
         exact=TEXT(analyzer=exact_analyzer(), phrase=True),
         regio=KEYWORD(stored=True, commas=True, scorable=False),
         principe=KEYWORD(stored=True, commas=True, scorable=False),
@@ -194,6 +195,7 @@ def passage_fields(meta: Any, sha: str, passage: Any, pid: str) -> dict[str, Any
         "section": section,
         "heading": " / ".join(passage.headings),
         "text": passage.text,
+        "parts": passage.text,
         "exact": f"{passage.text}\n{section}",
         "regio": ",".join(passage.regio),
         "principe": ",".join(t.id for t in passage.principes),

@@ -17,7 +17,7 @@ from kennisbank.taxonomie import load as load_taxonomie
 
 log = logging.getLogger(__name__)
 
-FIELD_BOOSTS = {"text": 1.0, "heading": 1.0, "title": 0.15}
+FIELD_BOOSTS = {"text": 1.0, "parts": 0.5, "heading": 1.0, "title": 0.15}  # a part of a compound counts half
 FACET_FIELDS = ("type", "region", "jaar", "regio", "principe", "thema", "organisatie", "werkend")
 MAX_NGRAM = 5
 
