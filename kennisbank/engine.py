@@ -64,8 +64,10 @@ class Engine:
         answer["notes"].extend(filter_notes)
         built = build(parsed)
         if built.loose is None and fq is None:
-            if parsed.clauses and any(c.words for c in parsed.clauses):
-                answer["notes"].append("de zoekvraag bevat alleen stopwoorden")
+            if any(c.words for c in parsed.clauses):
+                answer["notes"].append("de zoekvraag bevat alleen stopwoorden; gebruik inhoudelijke woorden")
+            else:
+                answer["notes"].append("de zoekvraag bevat geen woorden om op te zoeken")
             return answer
         suggestion, corrected = self._suggest(s, parsed)
         answer["suggestion"] = suggestion
@@ -151,10 +153,22 @@ def _facet_counts(results: Any) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for name in FACET_FIELDS:
         groups = results.groups(name)
-        counts = {("ja" if k is True else "nee" if k is False else str(k)): v for k, v in groups.items()
-                  if k not in (None, "", b"")}
+        counts = {_facet_label(k): v for k, v in groups.items() if k not in (None, "", b"")}
         out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     return out
+
+
+def _facet_label(key: Any) -> str:
+    """A facet value as people read it (whoosh gives booleans as True/'t' and False/'f').
+
+    >>> _facet_label(True), _facet_label("f"), _facet_label("Zeeland")
+    ('ja', 'nee', 'Zeeland')
+    """
+    if key in (True, "t", b"t"):
+        return "ja"
+    if key in (False, "f", b"f"):
+        return "nee"
+    return key.decode("utf-8") if isinstance(key, bytes) else str(key)
 
 
 def _hit(hit: Any, terms: set[str], exact_terms: set[str], built: Built, explain: bool) -> dict:
