@@ -39,6 +39,24 @@ def find_matches(text: str, terms: set[str], exact_terms: set[str] = frozenset()
     return sorted(spans.values(), key=lambda m: m.start)
 
 
+def literal_matches(text: str, phrases: list[str]) -> list[Match]:
+    """Where the given phrases occur in the text, ignoring case (for tags: what made a label match).
+
+    >>> [m.surface for m in literal_matches("Zij werken met de V-GGZ en de v-ggz.", ["V-GGZ"])]
+    ['V-GGZ', 'v-ggz']
+    """
+    found: dict[int, Match] = {}
+    lowered = text.lower()
+    for phrase in sorted({p for p in phrases if p.strip()}, key=len, reverse=True):
+        start = lowered.find(phrase.lower())
+        while start >= 0:
+            end = start + len(phrase)
+            if not any(m.start < end and start < m.end for m in found.values()):
+                found[start] = Match(start, end, text[start:end], phrase.lower())
+            start = lowered.find(phrase.lower(), end)
+    return sorted(found.values(), key=lambda m: m.start)
+
+
 def snippet(text: str, matches: list[Match], window: int = WINDOW_TOKENS) -> str:
     """The window of about `window` words with the most distinct matched terms, as safe HTML.
 

@@ -20,7 +20,7 @@ from kennisbank import highlight
 from kennisbank.config import DataDir
 from kennisbank.engine import Engine
 from kennisbank.query import parse
-from kennisbank.search import build
+from kennisbank.search import Built, build
 from kennisbank.taxonomie import load as load_taxonomie
 
 MIN_PASSAGES = 1
@@ -43,38 +43,43 @@ def _region_names(selected: list[str] | None = None) -> list[str]:
     return names
 
 
-def _about(thema: str) -> tuple[Q.Query, Any, set[str]]:
-    """The query that says a passage is about the thema, the taxonomy concept (or None), and highlight terms."""
+def _about(thema: str) -> tuple[Q.Query, Any, Built]:
+    """The query that says a passage is about the thema, its taxonomy concept (or None), and the ranking query."""
     concept = load_taxonomie().vraagstuk_by_name(thema)
-    text = thema if concept is None else " OR ".join(f'{t}' for t in (concept.label, *concept.termen))
-    built = build(parse(thema if concept is None else text))
+    if concept is None:
+        built = build(parse(thema))
+        return built.strict or Q.NullQuery(), None, built
+    return Q.Term("thema", concept.id), concept, build(parse(" OR ".join(concept.termen or (concept.label,))))
+
+
+def _evidence(hit: Any, concept: Any, ranking: Built) -> dict:
+    """One evidence passage; for a taxonomy vraagstuk the snippet marks exactly what made the tag match."""
+    text = hit["text"]
     if concept is not None:
-        ranking = build(parse(" OR ".join((concept.label, *concept.termen))))
-        return Q.Term("thema", concept.id), concept, ranking.terms
-    return built.strict or Q.NullQuery(), None, built.terms
+        tags = json.loads(hit.get("tags") or "{}").get("thema", [])
+        surfaces = [m for t in tags if t["id"] == concept.id for m in t["matched"]]
+        matches = highlight.literal_matches(text, surfaces)
+    else:
+        matches = highlight.find_matches(text, ranking.terms, ranking.exact_terms)
+    return {"document_id": hit["document_id"], "title": hit["title"], "page": hit["page"],
+            "position": hit["position"], "section": hit["section"], "text": text,
+            "snippet": highlight.snippet(text, matches)}
 
 
 def compare(engine: Engine, thema: str, regions: list[str] | None = None) -> dict:
     """One vraagstuk across regions, with evidence; the JSON of `vergelijk --json` and /api/compare."""
     names = _region_names(regions)
-    about, concept, terms = _about(thema)
-    ranking = build(parse(thema if concept is None else " OR ".join((concept.label, *concept.termen))))
+    about, concept, ranking = _about(thema)
     s = engine.searcher()
     out = {"thema": thema, "vraagstuk": concept.id if concept else None,
            "label": concept.label if concept else thema, "rule": RULE, "regions": []}
     for name in names:
         own = Q.And([about, Q.Term("regio", name)])
-        count = len(s.search(own, limit=1))
-        evidence, best = [], 0.0
-        if count:
-            scored = Q.AndMaybe(own, ranking.loose) if ranking.loose else own
-            for hit in s.search(scored, limit=EVIDENCE):
-                best = max(best, float(hit.score or 0))
-                matches = highlight.find_matches(hit["text"], terms | ranking.terms, ranking.exact_terms)
-                evidence.append({"document_id": hit["document_id"], "title": hit["title"], "page": hit["page"],
-                                 "position": hit["position"],
-                                 "section": hit["section"], "text": hit["text"],
-                                 "snippet": highlight.snippet(hit["text"], matches)})
+        scored = Q.AndMaybe(own, ranking.loose) if ranking.loose else own
+        hits = s.search(scored, limit=EVIDENCE)
+        count = len(hits)
+        evidence = [_evidence(hit, concept, ranking) for hit in hits]
+        best = max((float(h.score or 0) for h in hits), default=0.0)
         out["regions"].append({"region": name, "addressed": count >= MIN_PASSAGES, "score": round(best, 3),
                                "passages": count, "evidence": evidence})
     return out
