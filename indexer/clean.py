@@ -22,7 +22,11 @@ from collections import Counter
 
 from indexer.model import Page
 
+# Control characters (terminal escapes, NUL, bell) and bidi overrides that could disguise text: out.
+_CONTROLS = {chr(c): None for c in (*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), *range(0x7F, 0xA0),
+                                    0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 _CHARS = str.maketrans({
+    **_CONTROLS,
     "ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st",
     "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
     "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u3000": " ", "\u2028": "\n", "\u2029": "\n",
@@ -71,6 +75,18 @@ def normalize_unicode(text: str) -> str:
     True
     """
     return unicodedata.normalize("NFC", text).translate(_CHARS)
+
+
+def strip_controls(text: str) -> str:
+    """Text without control characters and bidi overrides (kept: tab, newline, carriage return, form feed).
+
+    >>> strip_controls("\\x1b]0;titel\\x07Plan \\x1b[1mZeeland\\u202e\\x00")
+    ']0;titelPlan [1mZeeland'
+    """
+    return text.translate(_CONTROL_TABLE)
+
+
+_CONTROL_TABLE = str.maketrans(_CONTROLS)
 
 
 def html_table_rows(fragment: str) -> str:

@@ -40,8 +40,9 @@ def prepare(data: bytes, filename: str = "", overrides: dict | None = None, enri
     t = time.perf_counter()
     passages = structure.build_passages(pages)
     meta = metadata.infer(extracted.pages, filename, overrides)
+    meta.title = clean.strip_controls(meta.title).strip() or meta.id  # shown in terminals and pages
     timings["structure"] = time.perf_counter() - t
-    if not passages:
+    if not any(ch.isalnum() for passage in passages for ch in passage.text):  # none, or only marks and dashes
         raise RefusedError("geen bruikbare tekst gevonden in het document")
 
     if enrich:

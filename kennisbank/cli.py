@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if not args.verbose:  # pypdf's repair notes name no file; a refused file gets its own line anyway
+        logging.getLogger("pypdf").setLevel(logging.ERROR)
     data = resolve(args.data)
     from kennisbank import commands  # the command bodies; imported here so --help stays instant
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from argparse import Namespace
 from pathlib import Path
@@ -30,12 +31,14 @@ def _progress(done: int, total: int, label: str) -> None:
 
 
 def _report(outcomes) -> int:
-    """Print one line per file; exit 1 when any file was refused."""
+    """Print one line per file (names without control characters); exit 1 when any file was refused."""
+    from kennisbank.documents import safe_filename
+
     for o in outcomes:
         if o.ok:
-            print(f"{o.status}: {o.filename} -> {o.doc_id} ({o.passages} passages)")
+            print(f"{o.status}: {safe_filename(o.filename)} -> {o.doc_id} ({o.passages} passages)")
         else:
-            print(f"geweigerd: {o.filename}: {o.message}", file=sys.stderr)
+            print(f"geweigerd: {safe_filename(o.filename)}: {o.message}", file=sys.stderr)
     failed = sum(not o.ok for o in outcomes)
     if len(outcomes) > 1:
         print(f"{len(outcomes) - failed} van {len(outcomes)} bestanden verwerkt, {failed} geweigerd")
@@ -69,11 +72,37 @@ def _ocr_progress(done: int, total: int, filename: str) -> None:
         print(f"OCR: {filename} ({pages} zonder tekst, {done} al gelezen)", file=sys.stderr, flush=True)
 
 
+_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
+
+
+def _checked_overrides(args: Namespace) -> dict:
+    """The metadata flags of `add`, checked as the web form checks them; a bad value is a UserError."""
+    from indexer.model import DOCUMENT_TYPES
+    from kennisbank.store import valid_id
+    from kennisbank.taxonomie import load
+
+    overrides = {k: getattr(args, k) for k in ("id", "title", "type", "region", "date")}
+    if overrides["type"] and overrides["type"] not in DOCUMENT_TYPES:
+        raise UserError(f"onbekend documenttype '{overrides['type']}'; kies uit: {', '.join(DOCUMENT_TYPES)}")
+    if overrides["id"] and not valid_id(overrides["id"]):
+        raise UserError(f"ongeldige --id {overrides['id']!r}: alleen kleine letters, cijfers en streepjes, "
+                        "zoals 'plan-zeeland-2023'")
+    if overrides["date"] and not _DATE.fullmatch(overrides["date"]):
+        raise UserError("--date moet de vorm JJJJ, JJJJ-MM of JJJJ-MM-DD hebben")
+    if overrides["region"] and overrides["region"] != "landelijk":
+        regio = load().regio_by_name(overrides["region"])
+        if regio is None:
+            raise UserError(f"onbekende regio '{overrides['region']}'; kies uit: landelijk, "
+                            + ", ".join(r.naam for r in load().regios))
+        overrides["region"] = regio.naam
+    return overrides
+
+
 @_guard
 def cmd_add(data: DataDir, args: Namespace) -> int:
     from kennisbank.jobs import add_path
 
-    overrides = {k: getattr(args, k) for k in ("id", "title", "type", "region", "date")}
+    overrides = _checked_overrides(args)
     if len(args.files) > 1 and (args.id or args.title):
         raise UserError("--id en --title gelden voor één bestand; geef er één tegelijk")
     outcomes = []

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -64,9 +65,14 @@ def add_bytes(data_dir: DataDir, data: bytes, filename: str, overrides: dict | N
         if previous and previous.sha256 == digest and previous.status == "indexed" and not _changes(previous, overrides):
             return Outcome(filename, PRESENT, meta.id, "al aanwezig", previous.passages)
         record = _record(meta, digest, prepared.kind, filename, len(prepared.pages), len(prepared.passages))
+        had_original = store.original_path(record).exists()
         store.put_original(data, prepared.kind)
-        store.save(record)  # pending: the index has not got it yet
-        index.replace_document(ix, meta, digest, prepared.passages)
+        try:
+            store.save(record)  # pending: the index has not got it yet
+            index.replace_document(ix, meta, digest, prepared.passages)
+        except BaseException:  # a full disk, an I/O error, Ctrl+C: nothing of this file may stay behind
+            _undo(store, record, previous, had_original)
+            raise
         record.status = "indexed"
         store.save(record)
         if previous and previous.sha256 != digest:
@@ -82,8 +88,31 @@ def _changes(record: Record, overrides: dict | None) -> bool:
 
 def _record(meta: Metadata, digest: str, kind: str, filename: str, pages: int, passages: int) -> Record:
     return Record(id=meta.id, title=meta.title, type=meta.type, region=meta.region, date=meta.date,
-                  sha256=digest, kind=kind, filename=Path(filename).name[:200], pages=pages,
+                  sha256=digest, kind=kind, filename=safe_filename(filename), pages=pages,
                   passages=passages, added=_now())
+
+
+def safe_filename(name: str) -> str:
+    """The last part of a file name without control or format characters: a label, never a path.
+
+    >>> safe_filename("../../etc/passwd"), safe_filename("C:\\\\map\\\\plan.pdf"), safe_filename("a\\x1b[31mb\\u202e.md")
+    ('passwd', 'plan.pdf', 'a[31mb.md')
+    """
+    last = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(c for c in last if unicodedata.category(c)[0] != "C").strip()[:200] or "document"
+
+
+def _undo(store: Store, record: Record, previous: Record | None, had_original: bool) -> None:
+    """After a failed commit: the previous record back (or none), and no original that only this add stored."""
+    try:
+        if previous is not None:
+            store.save(previous)
+        else:
+            (store.data.records / f"{record.id}.json").unlink(missing_ok=True)
+        if not had_original:
+            _drop_unused_original(store, record)
+    except OSError as exc:  # the disk may still be full; check() reports what is left
+        log.error("terugdraaien van %s mislukt: %s", record.id, exc)
 
 
 def _drop_unused_original(store: Store, old: Record) -> None:
@@ -123,22 +152,26 @@ def reindex(data_dir: DataDir, progress=None) -> tuple[int, list[Outcome]]:
     with index.write_lock(data_dir):
         ix = index.new_index(data_dir)
         records = store.all()
-        with index.writer(ix) as w:
-            for i, record in enumerate(records, 1):
-                try:
-                    prepared = prepare(store.read_original(record), record.filename, _overrides(record),
-                                       ocr=ocr_settings(data_dir, True))
-                except (RefusedError, OSError) as exc:
-                    problems.append(Outcome(record.filename, REFUSED, record.id, str(exc)))
-                    continue
-                for passage in prepared.passages:
-                    w.add_document(**index.passage_fields(prepared.meta, record.sha256, passage,
-                                                          f"{record.id}:{passage.position}"))
-                record.status, record.passages = "indexed", len(prepared.passages)
-                count += 1
-                if progress:
-                    progress(i, len(records), record.id)
-        index.activate(data_dir, ix)
+        try:
+            with index.writer(ix) as w:
+                for i, record in enumerate(records, 1):
+                    try:
+                        prepared = prepare(store.read_original(record), record.filename, _overrides(record),
+                                           ocr=ocr_settings(data_dir, True))
+                    except (RefusedError, OSError) as exc:
+                        problems.append(Outcome(record.filename, REFUSED, record.id, str(exc)))
+                        continue
+                    for passage in prepared.passages:
+                        w.add_document(**index.passage_fields(prepared.meta, record.sha256, passage,
+                                                              f"{record.id}:{passage.position}"))
+                    record.status, record.passages = "indexed", len(prepared.passages)
+                    count += 1
+                    if progress:
+                        progress(i, len(records), record.id)
+            index.activate(data_dir, ix)
+        except BaseException:  # the active index stays as it was; the half-built generation goes
+            index.discard(data_dir, ix)
+            raise
         for record in records:
             store.save(record)
     return count, problems
@@ -154,6 +187,8 @@ def check(data_dir: DataDir) -> list[str]:
     """Everything on which the store and the index disagree, in plain words; empty when all is well."""
     store = Store(data_dir)
     problems = []
+    if not index.exists(data_dir) and not index.expected(data_dir):
+        return []  # nothing stored, nothing indexed: a new data dir
     try:
         ix = index.open_index(data_dir, create=False)
         indexed = index.indexed_documents(ix)

@@ -7,10 +7,11 @@ import os
 from typing import Any
 
 from whoosh import query as Q
-from whoosh import scoring, sorting
+from whoosh import scoring
 
 from kennisbank import analysis, highlight, index, rank
 from kennisbank.config import DataDir
+from kennisbank.docsets import DocSets
 from kennisbank.query import parse
 from kennisbank.search import FACET_FIELDS, Built, build, filter_query
 
@@ -29,37 +30,48 @@ class Engine:
         self.data = data
         self._ix: Any = None
         self._searcher: Any = None
+        self._docsets: DocSets | None = None
+        self._folder = ""  # the index generation the searcher reads (reindex switches data/index to a new one)
 
     def searcher(self) -> Any:
         """An up-to-date searcher (cheap when nothing changed)."""
-        if self._ix is None:
-            self._ix = index.open_index(self.data, create=False)
-            self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=B, K1=K1))
-        elif not self._searcher.up_to_date():
-            try:
-                self._searcher = self._searcher.refresh()
-            except Exception:  # the index was swapped by reindex: open it again
-                self._ix = index.open_index(self.data, create=False)
-                self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=B, K1=K1))
+        folder = os.path.realpath(self.data.index)
+        try:
+            fresh = self._ix is not None and folder == self._folder and self._searcher.up_to_date()
+        except Exception:  # the generation folder went away under us
+            fresh = False
+        if not fresh:
+            # Never whoosh's refresh(): whoosh-reloaded 2.7.5 reuses a segment's reader with its old deletions
+            # and keeps segments that a merge or a reindex replaced, so removed passages stay and others double.
+            self._open(folder)
         return self._searcher
+
+    def _open(self, folder: str) -> None:
+        """Open the active index afresh."""
+        self.close()
+        self._ix = index.open_index(self.data, create=False)
+        self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=B, K1=K1))
+        self._folder = folder
 
     def close(self) -> None:
         """Release the open searcher."""
         if self._searcher is not None:
             self._searcher.close()
-        self._ix = self._searcher = None
+        self._ix = self._searcher = self._docsets = None
 
     def search(self, text: str, limit: int = 10, offset: int = 0, filters: dict | None = None,
                explain: bool = False, facets: bool = True) -> dict:
         """Search passages; the answer has the shape of `kennisbank search --json`."""
         parsed = parse(text)
+        _drop_repeats(parsed)
         for field, values in (filters or {}).items():
-            parsed.filters.setdefault(field, []).extend(v for v in values if v)
+            if wanted := [v for v in values if v]:  # an empty filter (a blank form field) filters nothing
+                parsed.filters.setdefault(field, []).extend(wanted)
         answer = {"query": text, "total": 0, "hits": [], "suggestion": None, "facets": {}, "notes": parsed.notes}
-        if not index.exists(self.data):
+        if not index.exists(self.data) and not index.expected(self.data):
             answer["notes"].append("de index is nog leeg: voeg eerst documenten toe")
             return answer
-        s = self.searcher()
+        s = self.searcher()  # IndexDamagedError when the index is damaged or missing while documents exist
         fq, filter_notes = filter_query(parsed.filters)
         answer["notes"].extend(filter_notes)
         built = build(parsed)
@@ -76,7 +88,7 @@ class Engine:
         seen: set[int] = set()
         plans = [built]
         if corrected is not None:
-            plans = [corrected, built] if self._count(s, built.strict, fq) < FEW_HITS else [built, corrected]
+            plans = [corrected, built] if self._count(built.strict, fq) < FEW_HITS else [built, corrected]
         for plan in plans:
             for q in (plan.strict, plan.loose):
                 if q is None and fq is None:
@@ -84,21 +96,28 @@ class Engine:
                 groups.append(self._collect(s, q or Q.Every(), fq, want * 3 + 20, seen))
         ranked = rank.cap_sections([hit for group in groups for hit in rank.spread(group)])
         total_q = Q.Or([p.loose for p in plans if p.loose]) if any(p.loose for p in plans) else Q.Every()
-        results = s.search(total_q, filter=fq, limit=1,
-                           groupedby=_facets() if facets else None)
-        answer["total"] = max(len(results), len(ranked))
+        sets = self.docsets()
+        matched = sets.query(total_q) & sets.query(fq)  # counted and faceted from bitsets, without scoring
+        answer["total"] = max(matched.bit_count(), len(ranked))
         if facets:
-            answer["facets"] = _facet_counts(results)
+            answer["facets"] = _facet_counts(sets.facet_counts(matched, FACET_FIELDS))
         terms = set().union(*(p.terms for p in plans))
         exact_terms = set().union(*(p.exact_terms for p in plans))
         for hit in ranked[offset:want]:
             answer["hits"].append(_hit(hit, terms, exact_terms, built, explain))
         return answer
 
-    @staticmethod
-    def _count(s: Any, q: Q.Query | None, fq: Q.Query | None) -> int:
+    def _count(self, q: Q.Query | None, fq: Q.Query | None) -> int:
         """How many passages a query finds."""
-        return 0 if q is None else len(s.search(q, filter=fq, limit=1))
+        sets = self.docsets()
+        return 0 if q is None else sets.count(q, sets.query(fq))
+
+    def docsets(self) -> DocSets:
+        """Bitsets of matching passages for the current searcher (counts and facets without scoring)."""
+        s = self.searcher()
+        if self._docsets is None or self._docsets.searcher is not s:
+            self._docsets = DocSets(s)
+        return self._docsets
 
     @staticmethod
     def _collect(s: Any, q: Q.Query, fq: Q.Query | None, limit: int, seen: set) -> list[Any]:
@@ -132,6 +151,17 @@ class Engine:
         return suggestion, build(parsed, words_override=new_clauses)
 
 
+def _drop_repeats(parsed) -> None:
+    """Search a word once per clause: repeats add nothing but each costs its expansions (30 made a second)."""
+    for clause in parsed.clauses:
+        seen: set[str] = set()
+        unique = [w for w in clause.words if not (w.lower() in seen or seen.add(w.lower()))]
+        if len(unique) < len(clause.words):
+            clause.words = unique
+            if "herhaalde woorden één keer gezocht" not in parsed.notes:
+                parsed.notes.append("herhaalde woorden één keer gezocht")
+
+
 def _closest(s: Any, word: str) -> str | None:
     """The most frequent vocabulary word within edit distance 1, else 2, sharing the first letter."""
     reader = s.reader()
@@ -142,17 +172,11 @@ def _closest(s: Any, word: str) -> str | None:
     return None
 
 
-def _facets() -> dict:
-    """Facet definitions; multi-valued tag fields may count a passage under several values."""
-    return {name: sorting.FieldFacet(name, allow_overlap=name in index.TAG_FIELDS, maptype=sorting.Count)
-            for name in FACET_FIELDS}
-
-
-def _facet_counts(results: Any) -> dict[str, dict[str, int]]:
+def _facet_counts(counted: dict[str, dict[Any, int]]) -> dict[str, dict[str, int]]:
     """Value -> count per facet, largest first."""
     out: dict[str, dict[str, int]] = {}
     for name in FACET_FIELDS:
-        groups = results.groups(name)
+        groups = counted[name]
         counts = {_facet_label(k): v for k, v in groups.items() if k not in (None, "", b"")}
         out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     return out

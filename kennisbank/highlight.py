@@ -69,8 +69,9 @@ def snippet(text: str, matches: list[Match], window: int = WINDOW_TOKENS) -> str
     start_word = 0
     if matches and len(words) > window:
         best = (-1, -1)
-        for i in range(0, len(words) - window + 1, 3):
-            lo, hi = words[i], words[min(i + window, len(words) - 1)]
+        last = len(words) - window  # the last window start: it must be tried, so a match in the last word counts
+        for i in [*range(0, last, 3), last]:
+            lo, hi = words[i], words[i + window] if i + window < len(words) else len(text)
             inside = [m for m in matches if lo <= m.start < hi]
             score = (len({m.term for m in inside}), len(inside))
             if score > best:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import functools
 import json
 import logging
 import os
@@ -25,9 +26,29 @@ log = logging.getLogger(__name__)
 
 INDEX_NAME = "passages"
 LOCK_TIMEOUT = 120.0  # seconds a writer waits for another before it gives up with BusyError
+LOCK_TIMEOUT_VAR = "KENNISBANK_LOCK_TIMEOUT"  # overrides LOCK_TIMEOUT (seconds), read at every lock
 
 # Fields that hold taxonomy labels; searchable as filters and counted as facets.
 TAG_FIELDS = ("regio", "principe", "thema", "organisatie", "genoemd")
+
+
+def _fix_andnot_first_hit() -> None:
+    """Patch whoosh 2.7's AndNotMatcher, which let an excluded passage through as the first hit of a segment.
+
+    Its _find_first only skipped when both sub-matchers stood on the same id, so with the exclusion still
+    behind ("Tilburg -verklarende": the first Tilburg passage also says "verklarende") that passage matched.
+    Known upstream as whoosh-community/whoosh#419, not fixed in whoosh-reloaded 2.7.5.
+    """
+    from whoosh.matching.binary import AndNotMatcher
+
+    def _find_first(self) -> None:
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()  # skips the exclusion forward first, then every excluded id
+
+    AndNotMatcher._find_first = _find_first
+
+
+_fix_andnot_first_hit()
 
 
 class BusyError(RuntimeError):
@@ -68,8 +89,18 @@ def make_schema() -> Schema:
 
 
 def exists(data: DataDir) -> bool:
-    """True when the data dir holds an index."""
-    return data.index.exists() and whoosh_index.exists_in(str(data.index), indexname=INDEX_NAME)
+    """True when the data dir holds an index (a table of contents; whether it is readable shows on opening)."""
+    return any(data.index.glob(f"_{INDEX_NAME}_*.toc"))
+
+
+def expected(data: DataDir) -> bool:
+    """True when an index should be there: the link to one was made, or the store has documents."""
+    return data.index.is_symlink() or data.index.exists() or any(data.records.glob("*.json"))
+
+
+@functools.lru_cache(maxsize=1)
+def _field_names() -> frozenset[str]:
+    return frozenset(make_schema().names())
 
 
 def _use_word_cache(data: DataDir) -> None:
@@ -88,6 +119,9 @@ def open_index(data: DataDir, create: bool = True) -> Any:
     """Open the index, creating an empty one when there is none (and create is True)."""
     _use_word_cache(data)
     if not exists(data):
+        if expected(data):  # never start a new, empty index over documents that the store still has
+            raise IndexDamagedError(f"de index in {data.index} ontbreekt of is onvolledig, terwijl de opslag "
+                                    "documenten heeft; herstel hem met 'kennisbank reindex'")
         if not create:
             raise IndexDamagedError(f"geen index in {data.root}; voeg documenten toe of draai 'kennisbank reindex'")
         data.root.mkdir(parents=True, exist_ok=True)
@@ -97,11 +131,14 @@ def open_index(data: DataDir, create: bool = True) -> Any:
     try:
         ix = whoosh_index.open_dir(str(data.index), indexname=INDEX_NAME)
         ix.doc_count()  # reads the segment list, so a damaged TOC shows here, not in the first search
-        return ix
     except Exception as exc:  # whoosh raises many kinds here; all mean the same to the user
         raise IndexDamagedError(
             f"de index in {data.index} is beschadigd of onleesbaar ({type(exc).__name__}: {exc}); "
             "herstel hem met 'kennisbank reindex'") from exc
+    if frozenset(ix.schema.names()) != _field_names():
+        raise IndexDamagedError(f"de index in {data.index} is gemaakt door een andere versie van Kennisbank "
+                                "(andere velden); bouw hem opnieuw op met 'kennisbank reindex'")
+    return ix
 
 
 def new_index(data: DataDir) -> Any:
@@ -126,12 +163,19 @@ def activate(data: DataDir, ix: Any) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+def discard(data: DataDir, ix: Any) -> None:
+    """Remove an index generation that was never activated (a failed or interrupted rebuild)."""
+    folder = Path(ix.storage.folder)
+    if folder.resolve() != data.index.resolve() and folder.parent == data.root:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @contextmanager
-def write_lock(data: DataDir, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold the data dir's writer lock; wait at most timeout seconds, then raise BusyError."""
+def write_lock(data: DataDir, timeout: float | None = None) -> Iterator[None]:
+    """Hold the data dir's writer lock; wait at most timeout seconds (default lock_timeout()), then raise BusyError."""
     data.root.mkdir(parents=True, exist_ok=True)
     fd = os.open(data.write_lock, os.O_RDWR | os.O_CREAT, 0o644)
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + (lock_timeout() if timeout is None else timeout)
     try:
         while True:
             try:
@@ -149,10 +193,27 @@ def write_lock(data: DataDir, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         os.close(fd)  # closing releases the flock
 
 
+def lock_timeout() -> float:
+    """Seconds a writer waits for the lock: $KENNISBANK_LOCK_TIMEOUT, else LOCK_TIMEOUT.
+
+    >>> os.environ[LOCK_TIMEOUT_VAR] = "2.5"; lock_timeout()
+    2.5
+    >>> os.environ[LOCK_TIMEOUT_VAR] = "nonsens"; lock_timeout() == LOCK_TIMEOUT; del os.environ[LOCK_TIMEOUT_VAR]
+    True
+    """
+    try:
+        return max(0.0, float(os.environ.get(LOCK_TIMEOUT_VAR, LOCK_TIMEOUT)))
+    except ValueError:
+        return LOCK_TIMEOUT
+
+
 @contextmanager
-def writer(ix: Any) -> Iterator[IndexWriter]:
-    """A writer that commits on success and cancels (never commits) on any error, which is re-raised."""
-    w = ix.writer(timeout=LOCK_TIMEOUT)
+def writer(ix: Any, **options: Any) -> Iterator[IndexWriter]:
+    """A writer that commits on success and cancels (never commits) on any error, which is re-raised.
+
+    options go to whoosh's ix.writer (bulk loads: procs, limitmb, multisegment).
+    """
+    w = ix.writer(timeout=LOCK_TIMEOUT, **options)
     try:
         yield w
     except BaseException:

@@ -8,8 +8,9 @@ data/jobs/<id>.lock (flock): no two processes run one job, and a dead process's 
 For the web front end:
 - ``submit(data, content, filename, overrides=None) -> str``: store the file, queue a job, return its id
   (that of an unfinished job for the same content and overrides when there is one).
-- ``status(data, job_id) -> dict | None``: id, state, progress (Dutch text), done, total, filename, doc_id,
-  message (outcome or reason of refusal), created, updated; None for an unknown id.
+- ``status(data, job_id) -> dict | None``: id, state, progress (Dutch text), done, total, filename, doc_id
+  (the id the document will get while unfinished, its id when klaar, "" when mislukt), message (outcome or
+  reason of refusal), created, updated; None for an unknown id.
 - ``Worker(data)``: a daemon thread, once per process (``start_worker(data)`` does exactly that); it resumes
   unfinished jobs at start-up, then runs new ones (at once if submitted in-process, else within ``poll`` s).
 For the CLI: ``add_path`` (foreground; a job is made when OCR starts, so a killed ``add`` can be resumed),
@@ -31,7 +32,7 @@ from pathlib import Path
 
 from kennisbank import documents
 from kennisbank.config import DataDir
-from kennisbank.store import EXTENSIONS, Store, sha256
+from kennisbank.store import EXTENSIONS, Store, sha256, slugify
 
 log = logging.getLogger(__name__)
 
@@ -152,8 +153,18 @@ def _new_job(data: DataDir, content: bytes, filename: str, overrides: dict | Non
 
     kind = detect_kind(content)
     Store(data.ensure()).put_original(content, kind)
-    return Job(_new_id(), Path(filename).name[:200], sha256(content), kind,
-               {k: v for k, v in (overrides or {}).items() if v}, state, created=_now())
+    name, wanted = Path(filename).name[:200], {k: v for k, v in (overrides or {}).items() if v}
+    return Job(_new_id(), name, sha256(content), kind, wanted, state, doc_id=expected_id(name, wanted),
+               created=_now())
+
+
+def expected_id(filename: str, overrides: dict | None = None) -> str:
+    """The document id a file will get (as indexer.metadata.infer gives it), known before OCR.
+
+    >>> expected_id("Factsheet Zeeland (scan).pdf"), expected_id("x.pdf", {"id": "plan-x"})
+    ('factsheet-zeeland-scan', 'plan-x')
+    """
+    return (overrides or {}).get("id") or slugify(Path(filename).stem)
 
 
 def submit(data: DataDir, content: bytes, filename: str, overrides: dict | None = None) -> str:

@@ -12,6 +12,7 @@ FILTER_FIELDS = {
     "organisatie": "organisatie", "werkend": "werkend", "document": "document_id",
 }
 _TOKEN = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)"|(\S+))')
+_WILDCARD = re.compile(r"\*|\?(?=\w)")  # a '?' that ends a question is no wildcard
 
 
 @dataclass
@@ -48,6 +49,8 @@ def parse(text: str) -> ParsedQuery:
     ['onafgesloten', 'aanhalingsteken']
     >>> parse('AND OR NOT').empty
     True
+    >>> parse('jeugd* foo:bar wat werkt?').notes  # the query is changed: say so
+    ['jokertekens (* ?) worden niet ondersteund; gezocht op hele woorden en hun vormen', "onbekend veld 'foo:', gezocht als gewone woorden"]
     """
     notes: list[str] = []
     text = "".join(c if c.isprintable() else " " for c in (text or ""))
@@ -66,6 +69,8 @@ def parse(text: str) -> ParsedQuery:
             filters.setdefault(FILTER_FIELDS[name.lower()], []).append(value.strip())
             continue
         if name:  # an unknown field: search the whole thing as words
+            if name.isalpha() and (note := f"onbekend veld '{name}:', gezocht als gewone woorden") not in notes:
+                notes.append(note)
             value = f"{name} {value}"
             quoted = None
         if quoted is None and value in ("AND", "&&"):
@@ -81,6 +86,9 @@ def parse(text: str) -> ParsedQuery:
             value = value.strip("()[]{}")
             if not re.search(r"\w", value):
                 continue
+            wildcard = "jokertekens (* ?) worden niet ondersteund; gezocht op hele woorden en hun vormen"
+            if _WILDCARD.search(value) and wildcard not in notes:
+                notes.append(wildcard)
         words += len(value.split())
         if words > MAX_WORDS:
             notes.append(f"alleen de eerste {MAX_WORDS} woorden gebruikt")

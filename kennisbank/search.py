@@ -39,6 +39,24 @@ def _expansions() -> dict[str, list[str]]:
     return {analysis.fold(k): v for k, v in load_taxonomie().abbreviation_map().items()}
 
 
+@lru_cache(maxsize=1)
+def _inflected_expansions() -> dict[str, list[str]]:
+    """Multi-word forms by their stems, so "gecertificeerde instellingen" expands as "gecertificeerde instelling".
+
+    Only runs of two or more stems: single words keep their exact key ("ministerie van J&V" must not make
+    every "ministerie" an abbreviation).
+    """
+    exact = _expansions()
+    table: dict[str, list[str]] = {}
+    for key, forms in exact.items():
+        stems = _index_terms(key)
+        joined = " ".join(stems)
+        if len(stems) > 1 and joined not in exact:
+            merged = table.setdefault(joined, [])
+            merged.extend(f for f in forms if f not in merged)
+    return table
+
+
 PROXIMITY_BOOST = 4.0  # weight of the query words standing together (adjacent, or within a few words)
 THEMA_BONUS = 3.0  # score of a passage tagged with the vraagstuk the query names, on top of its word scores
 
@@ -98,17 +116,19 @@ def _concept_queries(words: list[str], terms: set[str], concepts: list) -> list[
     """One query per word, or per run of words that the taxonomy knows under other names too."""
     folded = [analysis.fold(w) for w in words]
     out, i = [], 0
-    table, themas = _expansions(), _vraagstuk_keys()
+    table, inflected, themas = _expansions(), _inflected_expansions(), _vraagstuk_keys()
     while i < len(words):
         for n in range(min(MAX_NGRAM, len(words) - i), 0, -1):
             key = " ".join(folded[i:i + n])
-            if key in table:
+            forms = table.get(key) or (inflected.get(" ".join(_index_terms(" ".join(words[i:i + n]))))
+                                       if n > 1 else None)
+            if forms:
                 own = _word_query(words[i], terms) if n == 1 else _run_query(words[i:i + n], terms)
-                others = [q for q in (_run_query(_words(form), terms) for form in table[key]) if q]
+                others = [q for q in (_run_query(_words(form), terms) for form in forms) if q]
                 alts = [q for q in [own, *others] if q]
                 if alts:
                     out.append(Q.Or(alts))
-                    concepts.append((" ".join(words[i:i + n]), table[key]))
+                    concepts.append((" ".join(words[i:i + n]), forms))
                 i += n
                 break
             thema = themas.get(" ".join(_index_terms(" ".join(words[i:i + n])))) if n > 1 or words[i].isalpha() else None

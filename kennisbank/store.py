@@ -65,10 +65,10 @@ def slugify(text: str) -> str:
 def valid_id(doc_id: str) -> bool:
     """True for ids that are safe as file names (what slugify makes).
 
-    >>> valid_id("factsheet-proeftuinen"), valid_id("../x"), valid_id("")
-    (True, False, False)
+    >>> valid_id("factsheet-proeftuinen"), valid_id("../x"), valid_id(""), valid_id("plan\\n")
+    (True, False, False, False)
     """
-    return bool(_ID_RE.match(doc_id))
+    return bool(_ID_RE.fullmatch(doc_id))  # not match(): its $ also matches before a trailing newline
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

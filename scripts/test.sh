@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
 scripts/system-packages.sh || echo "waarschuwing: systeempakketten niet (volledig) geïnstalleerd; tests die ze nodig hebben worden overgeslagen"
+scripts/axe.sh || echo "waarschuwing: axe-core niet beschikbaar; de toegankelijkheidstests worden overgeslagen"
 exec .venv/bin/python -m pytest "$@"

@@ -34,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=False, PERMANENT_SESSION_LIFETIME=8 * 3600, WTF_CSRF_TIME_LIMIT=None,
         LOGIN_MAX_FAILURES=5, LOGIN_WINDOW_SECONDS=15 * 60, TRUSTED_PROXIES=0,
+        OCR_WORKER=False,  # run OCR jobs of uploaded scans in a background thread (`kennisbank serve` sets it)
     )
     app.config.from_pyfile("config.py", silent=True)
     _from_environment(app)
@@ -52,6 +53,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                                                             app.config["LOGIN_WINDOW_SECONDS"])}
     csrf.init_app(app)
     _register(app)
+    from kennisbank.web.taken import start_worker
+
+    start_worker(app)
     return app
 
 
@@ -69,6 +73,8 @@ def _from_environment(app: Flask) -> None:
             app.config[key] = env[f"KENNISBANK_{key}"]
     if env.get("KENNISBANK_SECURE_COOKIES", "").lower() in ("1", "ja", "true", "yes"):
         app.config["SESSION_COOKIE_SECURE"] = True
+    if env.get("KENNISBANK_OCR_WORKER", "").lower() in ("0", "1", "nee", "ja", "false", "true", "no", "yes"):
+        app.config["OCR_WORKER"] = env["KENNISBANK_OCR_WORKER"].lower() in ("1", "ja", "true", "yes")
     if env.get("KENNISBANK_TRUSTED_PROXIES", "").isdigit():
         app.config["TRUSTED_PROXIES"] = int(env["KENNISBANK_TRUSTED_PROXIES"])
 
@@ -98,10 +104,10 @@ def _secret_key(app: Flask, root: Path) -> str:
 
 def _register(app: Flask) -> None:
     """Blueprints, error pages, security headers and template helpers."""
-    from kennisbank.web import api_docs, auth, beheer, documenten, vergelijken, werkend, zoeken
+    from kennisbank.web import api_docs, auth, beheer, documenten, taken, vergelijken, werkend, zoeken
     from kennisbank.web.common import template_helpers
 
-    for module in (zoeken, documenten, vergelijken, werkend, beheer, api_docs):
+    for module in (zoeken, documenten, vergelijken, werkend, beheer, taken, api_docs):
         app.register_blueprint(module.bp)
     app.context_processor(template_helpers)
     app.after_request(_security_headers)

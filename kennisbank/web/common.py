@@ -1,6 +1,7 @@
 """What the views share: the process's data dir and engine, filters from the query string, and labels."""
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -112,14 +113,14 @@ def url_with(endpoint: str, add: tuple[str, str] | None = None, drop: tuple[str,
 
 
 def heat_level(count: int, highest: int) -> int:
-    """A shade from 0 (no passages) to 5 (the most), relative to the highest cell.
+    """A shade from 0 (no passages) to 5 (the most), on a square-root scale so one big cell does not pale the rest.
 
-    >>> [heat_level(n, 20) for n in (0, 1, 5, 10, 20)]
-    [0, 1, 2, 3, 5]
+    >>> [heat_level(n, 36) for n in (0, 1, 4, 9, 25, 36)]
+    [0, 1, 2, 3, 4, 5]
     """
     if count <= 0 or highest <= 0:
         return 0
-    return 1 + min(4, (4 * count) // highest)
+    return 1 + min(4, math.isqrt((81 * count) // (4 * highest)))  # 1 + floor(4.5 * sqrt(count / highest))
 
 
 def template_helpers() -> dict[str, Any]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict
 
-from flask import Blueprint, abort, jsonify, render_template, send_file
+from flask import Blueprint, abort, jsonify, render_template, send_file, session
 
 from kennisbank.browse import document_passages
 from kennisbank.store import Store
-from kennisbank.web import common
+from kennisbank.web import common, taken
 
 bp = Blueprint("documenten", __name__)
 MIMETYPES = {"pdf": "application/pdf",
@@ -19,10 +19,16 @@ TAG_KINDS = ("thema", "principe", "organisatie")
 
 @bp.get("/document/<doc_id>")
 def document(doc_id: str):
-    """Metadata, tags, table of contents and every passage with an anchor p<position>."""
-    doc = document_passages(common.data_dir(), doc_id)
+    """Metadata, tags, table of contents and every passage with an anchor p<position>; progress while OCR runs."""
+    data = common.data_dir()
+    doc = document_passages(data, doc_id)
     if doc is None:
-        abort(404, description=f"Er is geen document met id '{doc_id[:120]}'.")
+        job = taken.processing(data, doc_id)
+        if job is not None:
+            return taken.processing_page(job)
+        reason = taken.failure(data, doc_id) if session.get("beheerder") else None
+        abort(404, description=f"Er is geen document met id '{doc_id[:120]}'."
+                               + (f" Verwerken van de scan mislukte: {reason}" if reason else ""))
     tags = tag_counts(doc["passages"])
     top_thema = next(iter(tags["thema"]), None)
     return render_template("document.html", doc=doc, toc=table_of_contents(doc["passages"]), tags=tags,

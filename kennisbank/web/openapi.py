@@ -58,6 +58,15 @@ SCHEMAS: dict[str, Any] = {
                     "vraagstukken": {"type": "array", "items": _obj({"id": STR, "label": STR})},
                     "cells": {"type": "array", "items": _obj({"region": STR, "vraagstuk": STR, "passages": INT,
                                                                "addressed": BOOL})}}),
+    "Job": _obj({"id": STR, "filename": STR, "sha256": STR, "kind": STR,
+                 "overrides": {"type": "object", "additionalProperties": STR},
+                 "state": {"type": "string", "enum": ["wachtend", "bezig", "klaar", "mislukt"]},
+                 "progress": {"type": "string", "description": "Voortgang in woorden, bijv. 'pagina 3 van 12'"},
+                 "done": INT, "total": {"type": "integer", "description": "Pagina's die OCR nodig hebben"},
+                 "doc_id": {"type": "string", "description": "Id dat het document krijgt; leeg als het mislukte"},
+                 "message": {"type": "string", "description": "Uitkomst, of de reden waarom het mislukte"},
+                 "created": STR, "updated": STR},
+                description="Een achtergrondtaak: OCR van een geüploade scan"),
     "Taxonomie": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "object"}},
                   "description": "Per groep (regio's, vraagstukken, basisprincipes, organisaties, ...) de items"},
 }
@@ -119,6 +128,11 @@ def spec(server_url: str = "/") -> dict:
                 "summary": "Regio's x vraagstukken: aantal passages per cel", "operationId": "matrix",
                 "parameters": [_query("regio", STR, "Alleen deze regio's; herhaalbaar", many=True)],
                 "responses": {"200": _json(_ref("Matrix"), "Matrix"), "400": ERROR, "503": ERROR}}},
+            "/api/jobs/{id}": {"get": {
+                "summary": "Voortgang van een achtergrondtaak (OCR van een scan); alleen voor de beheerder",
+                "operationId": "job", "security": [{"sessie": []}],
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": STR}],
+                "responses": {"200": _json(_ref("Job"), "Taak"), "401": ERROR, "404": ERROR}}},
             "/api/taxonomie": {"get": {
                 "summary": "De domeintaxonomie", "operationId": "taxonomie",
                 "responses": {"200": _json(_ref("Taxonomie"), "Taxonomie")}}},
@@ -126,5 +140,7 @@ def spec(server_url: str = "/") -> dict:
                 "summary": "Deze beschrijving", "operationId": "openapi",
                 "responses": {"200": _json({"type": "object"}, "OpenAPI 3.0-document")}}},
         },
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": SCHEMAS, "securitySchemes": {"sessie": {
+            "type": "apiKey", "in": "cookie", "name": "session",
+            "description": "Sessiecookie na inloggen als beheerder op /beheer/inloggen"}}},
     }

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -53,7 +54,9 @@ def build(data: DataDir, host: str, corpus: Path | None = None) -> Flask:
     """The app for this data dir; production rules apply whenever the host is reachable from elsewhere."""
     from kennisbank.web import create_app
 
-    config = {"DATA_DIR": str(data.root)}
+    config = {"DATA_DIR": str(data.root), "OCR_WORKER": True}  # uploaded scans are OCR'd in the background
+    if os.environ.get("KENNISBANK_OCR_WORKER", "").lower() in ("0", "nee", "false", "no"):
+        config["OCR_WORKER"] = False  # e.g. when `kennisbank jobs --run` runs elsewhere
     if not is_loopback(host):
         config["PRODUCTION"] = True
     app = create_app(config)  # before the ingest: refuses to start without a secret key in production

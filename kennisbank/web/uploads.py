@@ -1,6 +1,11 @@
-"""Uploads for beheer: checked metadata fields, safe file labels, and files staged between preview and add."""
+"""Uploads for beheer: checked metadata fields, safe file labels, and files staged between preview and add.
+
+A scan (PDF pages without a text layer) is not added in the request: when OCR is available it becomes a job
+(kennisbank.jobs) for the background Worker, and the upload answers at once with OCR_STATUS and the job id.
+"""
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
@@ -9,11 +14,13 @@ import shutil
 import threading
 import time
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.model import DOCUMENT_TYPES, RefusedError
-from kennisbank import documents, index
+from kennisbank import documents, index, jobs
 from kennisbank.config import DataDir
+from kennisbank.store import Store, sha256
 from kennisbank.web import common
 
 log = logging.getLogger(__name__)
@@ -23,6 +30,14 @@ STAGE_HOURS = 2
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 _PIPELINE_LOCK = threading.Lock()  # one upload at a time per process: the spaCy pipeline is shared by threads
+OCR_STATUS = "wordt verwerkt (OCR)"
+
+
+@dataclass
+class Queued(documents.Outcome):
+    """An upload whose scanned pages the background Worker reads: status OCR_STATUS, doc_id as it will be."""
+
+    job_id: str = ""
 
 
 def clean_filename(name: str | None) -> str:
@@ -56,10 +71,13 @@ def read_fields(form, suffix: str = "") -> tuple[dict[str, str], list[str]]:
 
 
 def add_upload(data: DataDir, content: bytes, filename: str, overrides: dict) -> documents.Outcome:
-    """documents.add_bytes, with a busy index and unexpected failures reported as a refusal of this file."""
+    """documents.add_bytes, or a Queued OCR job for a scan; a busy index or a failure refuses this file only."""
     try:
-        with _PIPELINE_LOCK:
-            return documents.add_bytes(data, content, filename, overrides)
+        scanned = scan_pages(content, filename)
+        if scanned and not Store(data).by_sha(sha256(content)) and ocr_unavailable() is None:
+            return _queue(data, content, filename, overrides, scanned)
+        with _PIPELINE_LOCK:  # a scan here: OCR is missing (refused as by the CLI) or its pages are cached
+            return documents.add_bytes(data, content, filename, overrides, ocr=bool(scanned))
     except index.BusyError as exc:
         return documents.Outcome(filename, documents.REFUSED, message=str(exc))
     except Exception:  # one bad file must not lose the results of the others
@@ -68,13 +86,59 @@ def add_upload(data: DataDir, content: bytes, filename: str, overrides: dict) ->
                                  "zie het serverlog")
 
 
+def _queue(data: DataDir, content: bytes, filename: str, overrides: dict, scanned: int) -> Queued:
+    """Hand a scan to the background Worker."""
+    job_id = jobs.submit(data, content, filename, overrides)
+    pages = "1 pagina" if scanned == 1 else f"{scanned} pagina's"
+    log.info("upload %s: OCR-job %s (%s zonder tekst)", filename, job_id, pages)
+    return Queued(filename, OCR_STATUS, jobs.expected_id(filename, overrides),
+                  f"{pages} zonder tekst; de tekst wordt op de achtergrond via OCR gelezen", job_id=job_id)
+
+
+def scan_pages(content: bytes, filename: str = "") -> int:
+    """How many pages of a PDF need OCR (an image, no text layer); 0 for other files and unreadable PDFs."""
+    from pypdf import PdfReader
+
+    from indexer.extract import NoTextLayerError, detect_kind, extract
+    from indexer.ocr import image_pages, needs_ocr
+
+    if detect_kind(content) != "pdf":
+        return 0
+    try:
+        with_images = image_pages(content, list(range(1, len(PdfReader(io.BytesIO(content)).pages) + 1)))
+        if not with_images:
+            return 0
+        pages = {page.number: page for page in extract(content, filename).pages}
+    except NoTextLayerError:
+        return len(with_images)
+    except Exception:  # damaged or encrypted: the normal route refuses it with the reason
+        return 0
+    return sum(1 for n in with_images if n in pages and needs_ocr(pages[n]))
+
+
+def ocr_unavailable() -> str | None:
+    """Why OCR cannot run here (the CLI's message), or None when tesseract and its Dutch model are installed."""
+    from indexer.ocr import OcrUnavailableError, check_available
+
+    try:
+        check_available()
+    except OcrUnavailableError as exc:
+        return str(exc)
+    return None
+
+
 def inferred(content: bytes, filename: str) -> dict:
     """What the pipeline would infer for a file (no enrichment), or the reason it would be refused."""
+    from indexer.extract import NoTextLayerError
     from indexer.pipeline import prepare
 
     try:
         with _PIPELINE_LOCK:
             meta = prepare(content, filename, None, enrich=False).meta
+    except NoTextLayerError:  # a scan: its metadata come from the OCR'd text, after the upload
+        reason = ocr_unavailable()
+        return {"filename": filename, "error": reason} if reason else {"filename": filename, "ocr": True,
+                                                                       "id": jobs.expected_id(filename)}
     except RefusedError as exc:
         return {"filename": filename, "error": str(exc)}
     except Exception:

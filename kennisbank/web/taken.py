@@ -1,0 +1,83 @@
+"""Taken: background jobs (OCR of uploaded scans) for the beheerder, their JSON status, and this process's Worker."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Flask, abort, current_app, jsonify, render_template, request, session
+
+from kennisbank import jobs
+from kennisbank.config import DataDir
+from kennisbank.web import auth, common
+
+log = logging.getLogger(__name__)
+bp = Blueprint("taken", __name__)
+REFRESH_SECONDS = 5  # the <meta http-equiv="refresh"> of pages that show unfinished work
+
+
+def start_worker(app: Flask) -> None:
+    """Run the data dir's jobs in a background thread when OCR_WORKER is on; one Worker per process and data dir."""
+    if app.config.get("OCR_WORKER"):
+        state = app.extensions["kennisbank"]
+        state["worker"] = jobs.start_worker(state["data"])
+
+
+def worker_running() -> bool:
+    """True when this process runs a Worker for the app's data dir."""
+    worker = current_app.extensions["kennisbank"].get("worker")
+    return worker is not None and worker.is_alive()
+
+
+def refresh_wanted() -> bool:
+    """False when the reader switched the automatic refresh off (?verversen=uit)."""
+    return request.args.get("verversen") != "uit"
+
+
+@bp.get("/beheer/taken")
+@auth.login_required
+def overzicht():
+    """All jobs, newest first, or one (?taak=<id>); the page refreshes itself while one is unfinished."""
+    data, wanted = common.data_dir(), request.args.get("taak", "")
+    if wanted:
+        job = jobs.status(data, wanted)
+        if job is None:
+            abort(404, description=f"Er is geen taak met id '{wanted[:60]}'.")
+        found, title = [job], f"Taak: {job['filename']}"
+    else:
+        found, title = [job.as_dict() for job in reversed(jobs.all_jobs(data))], "Taken"
+    unfinished = any(job["state"] in jobs.UNFINISHED for job in found)
+    return render_template("taken.html", jobs=found, title=title, taak=wanted, unfinished=unfinished,
+                           refresh=REFRESH_SECONDS if unfinished and refresh_wanted() else 0,
+                           worker=worker_running())
+
+
+@bp.get("/api/jobs/<job_id>")
+def api_job(job_id: str):
+    """The status of one job (see kennisbank.jobs.status); for the beheerder only."""
+    if not session.get("beheerder"):
+        abort(401, description="Log eerst in als beheerder.")
+    job = jobs.status(common.data_dir(), job_id)
+    if job is None:
+        abort(404, description=f"geen taak met id '{job_id[:60]}'")
+    return jsonify(job)
+
+
+def processing(data: DataDir, doc_id: str) -> dict | None:
+    """The status of the newest unfinished job that will make this document, or None."""
+    for job in reversed(jobs.all_jobs(data)):
+        if job.state in jobs.UNFINISHED and job.doc_id == doc_id:
+            return job.as_dict()
+    return None
+
+
+def failure(data: DataDir, doc_id: str) -> str | None:
+    """Why the newest job for this document id failed, when that is its newest job; else None."""
+    for job in reversed(jobs.all_jobs(data)):
+        if (job.doc_id or jobs.expected_id(job.filename, job.overrides)) == doc_id:
+            return job.message if job.state == jobs.FAILED else None
+    return None
+
+
+def processing_page(job: dict):
+    """The page shown at /document/<id> while the document's job runs."""
+    refresh = REFRESH_SECONDS if refresh_wanted() else 0
+    return render_template("verwerking.html", job=job, refresh=refresh)
