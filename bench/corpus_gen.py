@@ -37,8 +37,8 @@ OWN_SENTENCES = (  # the generator's own sentences (never copied from the corpus
 )
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag")
 _MONTH = "|".join(MONTHS)
-_NUMBERS = re.compile(r"\b(?P<day>\d{1,2})(?=\s+(?:" + _MONTH + r")\b)|\b(?P<year>(?:19|20)\d\d)\b|\b(?P<num>\d{2,6})\b",
-                      re.IGNORECASE)
+_NUMBERS = re.compile(r"\b(?P<day>\d{1,2})(?=\s+(?:" + _MONTH + r")\b)"
+                      r"|\b(?P<year>(?:19|20)\d\d)\b|\b(?P<num>\d{2,6})\b", re.IGNORECASE)
 _SECTION_NUMBER = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s+")
 _WORD = re.compile(r"\b[a-zà-ÿ]{7,}\b")
 

@@ -67,11 +67,11 @@ def main() -> int:
                    "(the scale reached is reported)")
     p.add_argument("--skip-web", action="store_true")
     p.add_argument("--skip-peers", action="store_true")
-    p.add_argument("--web-seconds", type=float, help="length of each web load run (default 6 s at x10, else 20 s)")
+    p.add_argument("--web-seconds", type=float, help="length of each web load run (default 4 s at x10, else 20 s)")
     p.add_argument("--phase", choices=["ingest"], help=argparse.SUPPRESS)
     args = p.parse_args()
     args.batch = args.batch or max(10, min(100, 5 * args.scale // 10))
-    args.web_seconds = args.web_seconds or (6.0 if args.scale <= 10 else 20.0)
+    args.web_seconds = args.web_seconds or (4.0 if args.scale <= 10 else 20.0)
     if args.phase == "ingest":
         return ingest_child(args)
     OUT.mkdir(exist_ok=True)
@@ -89,7 +89,7 @@ def main() -> int:
         corpus_gen.generate(8, extra, seed=99)  # 40 documents never in any scaled corpus
     log("PDF ingest (the 5 shared PDFs) and per-stage times")
     res["pdf"] = phases.pdf_ingest(OUT / "work")
-    res["text_stages"] = phases.text_stages(corpus, OUT / "work")
+    res["text_stages"] = phases.text_stages(corpus, OUT / "work", 5 if args.scale <= 10 else 10)
     data = DataDir(OUT / f"data-x{args.scale}")
     marker = data.root / "bench-ingest.json"
     if args.reuse and marker.exists():

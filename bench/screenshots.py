@@ -31,8 +31,9 @@ from werkzeug.security import generate_password_hash
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "corpus"
 AXE = ROOT / ".cache" / "axe" / "axe.min.js"
-FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars")
+FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+         "--hide-scrollbars")
 WIDE, NARROW = (1280, 900), (390, 844)
 MAX_HEIGHT = 9000  # the longest documents run to tens of thousands of pixels; the top is what matters here
 USER = "beheerder"
@@ -120,6 +121,9 @@ def pages() -> dict[str, Callable[[webdriver.Chrome, str], None]]:
         "beheer-inloggen": plain("/beheer/inloggen"),
         "beheer-lijst": beheer("/beheer"),
         "toevoegen": beheer("/beheer/toevoegen"),
+        "vervangen": beheer("/beheer/factsheet-proeftuinen/vervangen"),
+        "verwijderen": beheer("/beheer/factsheet-proeftuinen/verwijderen"),
+        "taken": beheer("/beheer/taken"),
         "controleren": lambda d, base: submit_upload(d, base, [SHARED / "pdf" / "factsheet-proeftuinen.pdf",
                                                                SHARED / "kapot" / "geen-pdf.pdf"], "knop-controleren"),
         "resultaat": lambda d, base: submit_upload(d, base, [SHARED / "pdf" / "factsheet-proeftuinen.pdf",

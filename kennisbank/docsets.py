@@ -15,7 +15,7 @@ import numpy as np
 from whoosh import query as Q
 from whoosh.matching.wrappers import FilterMatcher
 
-MAX_TERMS = 2048  # cached term bitsets per segment (a bitset is at most doc count / 8 bytes)
+MAX_TERMS = 1024  # cached bitsets per segment: at most 1024 x (passages / 8) bytes in all, 45 MB at 360,000
 MAX_SEGMENTS = 64
 _segments: OrderedDict[tuple, "_SegmentCache"] = OrderedDict()
 _lock = threading.Lock()

@@ -93,8 +93,10 @@ class Engine:
             for q in (plan.strict, plan.loose):
                 if q is None and fq is None:
                     continue
-                groups.append(self._collect(s, q or Q.Every(), fq, want * 3 + 20, seen))
-        ranked = rank.cap_sections([hit for group in groups for hit in rank.spread(group)])
+                if rank.settled([hit for group in groups for hit in group], want):
+                    continue  # the places asked for can no longer change: skip the (costlier) later searches
+                groups.append(rank.spread(self._collect(s, q or Q.Every(), fq, want * 3 + 20, seen)))
+        ranked = rank.cap_sections([hit for group in groups for hit in group])
         total_q = Q.Or([p.loose for p in plans if p.loose]) if any(p.loose for p in plans) else Q.Every()
         sets = self.docsets()
         matched = sets.query(total_q) & sets.query(fq)  # counted and faceted from bitsets, without scoring

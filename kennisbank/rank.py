@@ -66,3 +66,30 @@ def cap_sections(hits: list, per_section: int = MAX_PER_SECTION, window: int = 1
         out.extend(taken)
         rest = held
     return out
+
+
+def settled(hits: list, places: int, per_section: int = MAX_PER_SECTION, window: int = 10) -> bool:
+    """True when cap_sections(hits + more)[:places] is cap_sections(hits)[:places] whatever `more` is.
+
+    That holds when every window of cap_sections that reaches into the first `places` is filled from `hits`
+    alone: later hits only ever land behind them. The engine then skips the searches that would add them.
+
+    >>> hits = [{"document_id": "d", "section": str(i)} for i in range(10)]
+    >>> settled(hits, 10), settled(hits, 11), settled(hits[:9], 5), settled(hits * 3, 10)
+    (True, False, False, True)
+    """
+    rest = list(hits)
+    for _ in range(-(-places // window)):
+        counts: dict[tuple, int] = {}
+        taken, held = 0, []
+        for hit in rest:
+            key = (hit["document_id"], hit["section"])
+            if taken < window and counts.get(key, 0) < per_section:
+                counts[key] = counts.get(key, 0) + 1
+                taken += 1
+            else:
+                held.append(hit)
+        if taken < window:
+            return False
+        rest = held
+    return True

@@ -90,23 +90,16 @@ def compare(engine: Engine, thema: str, regions: list[str] | None = None) -> dic
 
 
 def matrix(engine: Engine, regions: list[str] | None = None) -> dict:
-    """Regions x vraagstukken: passage counts per cell from the index postings (no stored fields read)."""
+    """Regions x vraagstukken: passage counts per cell, ANDs of cached postings bitsets (no stored fields read)."""
     names = _region_names(regions)
     tax = load_taxonomie()
-    s = engine.searcher()
-    reader = s.reader()
-
-    def ids(field: str, value: str) -> set[int]:
-        if (field, value) not in reader:  # whoosh KEYWORD terms are str
-            return set()
-        return {d for d in reader.postings(field, value).all_ids() if not reader.is_deleted(d)}
-
-    per_region = {name: ids("regio", name) for name in names}
+    sets = engine.docsets()
+    per_region = {name: sets.term("regio", name) for name in names}
     cells = []
     for concept in tax.vraagstukken:
-        docs = ids("thema", concept.id)
+        docs = sets.term("thema", concept.id)
         for name in names:
-            n = len(docs & per_region[name])
+            n = (docs & per_region[name]).bit_count()
             cells.append({"region": name, "vraagstuk": concept.id, "passages": n, "addressed": n >= MIN_PASSAGES})
     return {"rule": RULE, "regions": names,
             "vraagstukken": [{"id": c.id, "label": c.label} for c in tax.vraagstukken], "cells": cells}

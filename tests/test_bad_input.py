@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer import extract
-from kennisbank import documents, highlight, index
+from kennisbank import documents, highlight
 from kennisbank.config import DataDir
 from kennisbank.engine import Engine
 from kennisbank.query import MAX_QUERY_CHARS

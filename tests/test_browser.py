@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
@@ -117,35 +118,25 @@ def axe_script() -> Path:
     return AXE
 
 
-def wait(d: webdriver.Chrome, condition: Callable, what: str, seconds: float = 30):
-    """WebDriverWait with a readable message."""
-    return WebDriverWait(d, seconds).until(condition, message=f"wachten op {what}; nu op {d.current_url}")
-
-
-def go(d: webdriver.Chrome, server: str, path: str) -> None:
-    """Open a page of the server."""
-    d.get(server + path)
-
-
 def click_and_wait(d: webdriver.Chrome, element) -> None:
     """Click a link or button and wait until the next page has loaded."""
     html = d.find_element(By.TAG_NAME, "html")
     element.click()
-    wait(d, lambda _: _stale(html) and d.execute_script("return document.readyState") == "complete",
-         "de volgende pagina")
+    WebDriverWait(d, 30).until(lambda _: _stale(html) and d.execute_script("return document.readyState") == "complete",
+                               message=f"de volgende pagina laadde niet; nu op {d.current_url}")
 
 
 def _stale(element) -> bool:
     try:
         element.tag_name
         return False
-    except Exception:
+    except StaleElementReferenceException:
         return True
 
 
 def login(d: webdriver.Chrome, server: str, admin: tuple[str, str], path: str = "/beheer") -> None:
     """Log in through the real form (following ?next=) and end up on path."""
-    go(d, server, path)
+    d.get(server + path)
     assert "/beheer/inloggen" in d.current_url
     d.find_element(By.ID, "gebruiker").send_keys(admin[0])
     d.find_element(By.ID, "wachtwoord").send_keys(admin[1])
@@ -156,7 +147,7 @@ def login(d: webdriver.Chrome, server: str, admin: tuple[str, str], path: str = 
 
 def upload(d: webdriver.Chrome, server: str, path: Path, action: str = "knop-toevoegen", **fields: str) -> None:
     """Fill the toevoegen form (already logged in) with one file and optional select fields, then submit."""
-    go(d, server, "/beheer/toevoegen")
+    d.get(server + "/beheer/toevoegen")
     d.find_element(By.ID, "bestanden").send_keys(str(path.resolve()))
     for name, text in fields.items():
         Select(d.find_element(By.ID, name)).select_by_visible_text(text)
@@ -176,7 +167,7 @@ def total(d: webdriver.Chrome) -> int:
 
 
 def test_search_then_facet_filters_results_and_url(browser, server):
-    go(browser, server, "/")
+    browser.get(server + "/")
     box = browser.find_element(By.ID, "zoekformulier-q")
     box.send_keys("samenwerking")
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "#zoekformulier button"))
@@ -197,7 +188,7 @@ def test_search_then_facet_filters_results_and_url(browser, server):
 
 
 def test_hit_opens_its_document_at_the_passage(browser, server):
-    go(browser, server, "/?q=" + "regionaal veiligheidsteam")
+    browser.get(server + "/?q=" + "regionaal veiligheidsteam")
     link = browser.find_elements(By.CSS_SELECTOR, ".hit .hit-titel a")[2]
     doc_id, anchor = re.search(r"/document/([^#]+)#(p\d+)$", link.get_attribute("href")).groups()
     click_and_wait(browser, link)
@@ -213,7 +204,7 @@ def test_hit_opens_its_document_at_the_passage(browser, server):
 
 
 def test_compare_a_vraagstuk_shows_region_cards_with_evidence(browser, server):
-    go(browser, server, "/vergelijk")
+    browser.get(server + "/vergelijk")
     cells = browser.find_elements(By.CSS_SELECTOR, "#heatmap tbody td")
     assert cells and any(int(c.text) > 0 for c in cells)
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, f"#heatmap tbody th a[href$='thema={THEMA}']"))
@@ -233,7 +224,7 @@ def test_compare_a_vraagstuk_shows_region_cards_with_evidence(browser, server):
 
 
 def test_compare_regions_side_by_side(browser, server):
-    go(browser, server, "/vergelijk")
+    browser.get(server + "/vergelijk")
     for name in REGIONS:
         browser.find_element(By.CSS_SELECTOR, f"#regio-keuze input[value='{name}']").click()
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "#vergelijk-formulier button"))
@@ -280,7 +271,7 @@ def _logged_in(path: str) -> Callable:
 
 
 def _plain(path: str) -> Callable:
-    return lambda d, server, admin: go(d, server, path)
+    return lambda d, server, admin: d.get(server + path)
 
 
 PAGES = {
@@ -295,6 +286,9 @@ PAGES = {
     "beheer-inloggen": _plain("/beheer/inloggen"),
     "beheer-lijst": _logged_in("/beheer"),
     "toevoegen": _logged_in("/beheer/toevoegen"),
+    "vervangen": _logged_in("/beheer/factsheet-proeftuinen/vervangen"),
+    "verwijderen": _logged_in("/beheer/factsheet-proeftuinen/verwijderen"),
+    "taken": _logged_in("/beheer/taken"),
     "controleren": _check_page,
     "resultaat": _result_page,
 }

@@ -68,3 +68,19 @@ def test_cap_sections_counts_sections_per_document():
 def test_cap_sections_with_fewer_hits_than_the_window():
     hits = [Hit(5, "a", "s", name="x"), Hit(4, "a", "s", name="y")]
     assert _names(rank.cap_sections(hits)) == ["x", "y"] and rank.cap_sections([]) == []
+
+
+def test_settled_means_more_hits_cannot_change_the_first_places():
+    import random
+
+    rng = random.Random(5)
+    for _ in range(300):
+        head = [Hit(1, rng.choice("ab"), section=rng.choice("pqr"), name=f"h{i}") for i in range(rng.randint(0, 25))]
+        tail = [Hit(1, rng.choice("abc"), section=rng.choice("pqrs"), name=f"t{i}") for i in range(rng.randint(0, 9))]
+        places = rng.choice([5, 10, 20])
+        if rank.settled(head, places):
+            assert _names(rank.cap_sections(head + tail)[:places]) == _names(rank.cap_sections(head)[:places])
+    same_section = [Hit(1, "a", name=f"h{i}") for i in range(12)]
+    assert not rank.settled(same_section, 10)  # only three of them may stand in the first ten
+    assert not rank.settled([], 1)
+

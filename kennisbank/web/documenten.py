@@ -13,7 +13,7 @@ from kennisbank.web import common, taken
 bp = Blueprint("documenten", __name__)
 MIMETYPES = {"pdf": "application/pdf",
              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-             "markdown": "text/markdown; charset=utf-8", "text": "text/plain; charset=utf-8"}
+             "markdown": "text/markdown", "text": "text/plain"}  # Flask adds "; charset=utf-8" to text types
 TAG_KINDS = ("thema", "principe", "organisatie")
 
 
