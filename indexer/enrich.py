@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from functools import lru_cache
 from typing import Any
 
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 KINDS = ("principes", "themas", "organisaties", "genoemd")
 MULTI_REGION_TYPES = ("factsheet", "landelijk kader", "overig")
 _BROKEN_PLUS = re.compile(r"(\w)\+\s+\+")
+_USE = threading.Lock()  # one spaCy pipeline per process, shared by web upload threads and the OCR worker
 
 
 def _stem_norm(nlp: Any) -> Any:
@@ -92,7 +94,12 @@ def _labels() -> dict[str, str]:
 
 def tag_text(texts: list[str]) -> list[dict[str, dict[str, list[str]]]]:
     """For each text: kind -> id -> the matched surface strings."""
-    nlp, matchers = pipeline()
+    with _USE:
+        return _tag(texts, *pipeline())
+
+
+def _tag(texts: list[str], nlp: Any, matchers: dict[str, Any]) -> list[dict[str, dict[str, list[str]]]]:
+    """tag_text with the pipeline in hand."""
     results = []
     for doc in nlp.pipe(_BROKEN_PLUS.sub(r"\1++", t) for t in texts):
         found: dict[str, dict[str, list[str]]] = {}

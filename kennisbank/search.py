@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from whoosh import matching
 from whoosh import query as Q
 from whoosh.query import spans
 
@@ -135,7 +136,11 @@ def _concept_queries(words: list[str], terms: set[str], concepts: list) -> list[
             if thema:
                 own = [q for q in (_word_query(w, terms) for w in words[i:i + n] if not analysis.is_stopword(w)) if q]
                 tagged = Q.ConstantScoreQuery(Q.Term("thema", thema), score=THEMA_BONUS)
-                out.append(Q.Or([Q.And(own) if len(own) > 1 else own[0], tagged]))
+                every = Q.And(own) if len(own) > 1 else own[0]
+                if len(own) > 1:  # all the words, or the tag; either way every word present counts
+                    out.append(Q.AndMaybe(Q.Or([Q.ConstantScoreQuery(every, score=0.0), tagged]), Q.Or(own)))
+                else:
+                    out.append(Q.Or([every, tagged]))
                 concepts.append((" ".join(words[i:i + n]), [f"thema:{thema}"]))
                 i += n
                 break
@@ -146,13 +151,23 @@ def _concept_queries(words: list[str], terms: set[str], concepts: list) -> list[
     return out
 
 
+class SpanNear(spans.SpanNear2):
+    """whoosh's SpanNear2 with its boost applied (whoosh ignores a span query's boost when scoring)."""
+
+    def __init__(self, qs: list[Q.Query], slop: int, boost: float = 1.0):
+        super().__init__(qs, slop=slop, ordered=False)
+        self.boost = boost
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        """The span matcher, its scores multiplied by the boost."""
+        m = super().matcher(searcher, context)
+        return m if self.boost == 1.0 or not m.is_active() else matching.WrappingMatcher(m, self.boost)
+
+
 def _near(stems: list[str]) -> Q.Query:
     """A bonus for passages where the words stand together, in any order: adjacent, or within a few words."""
     terms = [Q.Term("text", s) for s in stems]
-    close = spans.SpanNear2(terms, slop=len(stems), ordered=False)
-    nearby = spans.SpanNear2(terms, slop=8, ordered=False)
-    close.boost, nearby.boost = PROXIMITY_BOOST, PROXIMITY_BOOST / 2
-    return Q.Or([close, nearby])
+    return Q.Or([SpanNear(terms, len(stems), PROXIMITY_BOOST), SpanNear(terms, 8, PROXIMITY_BOOST / 2)])
 
 
 def build(parsed: ParsedQuery, words_override: list[list[str]] | None = None) -> Built:

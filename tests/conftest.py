@@ -15,6 +15,25 @@ SHARED = ROOT.parent / "shared" / "corpus"
 ADMIN_USER = "beheerder"
 ADMIN_PASSWORD = "proef-wachtwoord-2024"
 SECRET = "test-geheim-" + "x" * 40
+SCAN = SHARED / "scan" / "factsheet-zeeland-gescand.pdf"
+
+
+def ocr_missing() -> str:
+    """Why OCR tests cannot run here (no tesseract or Dutch model, or no scan), or ''."""
+    from indexer import ocr
+
+    try:
+        ocr.check_available()
+    except ocr.OcrUnavailableError as exc:
+        return str(exc)
+    return "" if SCAN.exists() else f"gescande PDF ontbreekt: {SCAN}"
+
+
+@pytest.hookimpl(tryfirst=True)  # before fixtures are set up
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked `tesseract` are skipped, with the reason, where OCR cannot run."""
+    if item.get_closest_marker("tesseract") and (why := ocr_missing()):
+        pytest.skip(why)
 
 # Our own text (not from the shared documents): a small plan with markup that must come out as text.
 SMALL_DOC = """Werkplan <script>alert(1)</script> Zeeland

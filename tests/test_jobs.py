@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from indexer import ocr
 from kennisbank import documents, index, jobs
 from kennisbank.config import DataDir
 
@@ -25,16 +24,7 @@ SMALL_TEXT = ("# Werkplan\n\nDit werkplan beschrijft in eigen woorden hoe het lo
               "van ouders en jongeren in de regio.\n")
 
 
-def _missing() -> str:
-    """Why OCR cannot run here, or ''."""
-    try:
-        ocr.check_available()
-    except ocr.OcrUnavailableError as exc:
-        return str(exc)
-    return "" if SCAN.exists() else f"gescande PDF ontbreekt: {SCAN}"
-
-
-needs_tesseract = pytest.mark.skipif(bool(_missing()), reason=_missing() or "-")
+needs_tesseract = pytest.mark.tesseract  # skipped where OCR cannot run (conftest)
 
 
 def job_files(data: DataDir) -> list[dict]:

@@ -28,16 +28,7 @@ SOURCE_TEXT = CORPUS / "documenten" / "factsheet-proeftuinen.md"
 CLI = [sys.executable, "-m", "kennisbank.cli"]
 
 
-def _tesseract_missing() -> str:
-    """Why OCR cannot run here, or '' when it can."""
-    try:
-        ocr.check_available()
-    except ocr.OcrUnavailableError as exc:
-        return str(exc)
-    return "" if SCAN.exists() else f"gescande PDF ontbreekt: {SCAN}"
-
-
-needs_tesseract = pytest.mark.skipif(bool(_tesseract_missing()), reason=_tesseract_missing() or "-")
+needs_tesseract = pytest.mark.tesseract  # skipped where OCR cannot run (conftest)
 
 
 def words(text: str) -> list[str]:
@@ -77,9 +68,7 @@ def cli(data: Path, *args: str, env: dict | None = None, timeout: float = 300) -
 
 @pytest.fixture(scope="module")
 def scan_data(tmp_path_factory) -> Path:
-    """A data dir to which `kennisbank add` added the scanned factsheet."""
-    if _tesseract_missing():
-        pytest.skip(_tesseract_missing())
+    """A data dir to which `kennisbank add` added the scanned factsheet (its tests are marked tesseract)."""
     data = tmp_path_factory.mktemp("scan") / "data"
     done = cli(data, "add", str(SCAN))
     assert done.returncode == 0, done.stderr

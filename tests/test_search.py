@@ -219,3 +219,23 @@ def test_filter_query_names_unknown_regions():
     q, notes = filter_query({"regio": ["Zeeland", "Narnia"], "type": ["Factsheet"]})
     assert notes == ["onbekende regio 'Narnia'"]
     assert Q.Term("type", "factsheet") in list(q.children()) and filter_query({}) == (None, [])
+
+
+def test_proximity_boost_weighs_in(engine):
+    """whoosh ignores a span query's own boost; our SpanNear applies it."""
+    from kennisbank.search import SpanNear
+
+    s = engine.searcher()
+    terms = [Q.Term("text", "verklarend"), Q.Term("text", "analys")]
+    plain = {h.docnum: h.score for h in s.search(SpanNear(terms, 2), limit=5)}
+    boosted = {h.docnum: h.score for h in s.search(SpanNear(terms, 2, boost=4.0), limit=5)}
+    assert plain and plain.keys() == boosted.keys()
+    assert all(abs(boosted[d] - 4.0 * plain[d]) < 1e-6 for d in plain)
+
+
+def test_a_passage_tagged_with_the_named_vraagstuk_keeps_credit_for_its_words(engine):
+    """Tagged passages without every query word rank by the words they do have, above the tag alone."""
+    hits = _all(engine, "lokale teams versterken", facets=False)["hits"]
+    tag_only = [h["score"] for h in hits if not _has(r"versterk", h["text"])]
+    assert tag_only, "expected tagged passages without 'versterken'"
+    assert max(tag_only) > 3.0  # THEMA_BONUS alone would be exactly 3.0

@@ -21,19 +21,7 @@ SCAN_ID = "factsheet-zeeland-gescand"
 REFRESH = '<meta http-equiv="refresh" content="5">'
 
 
-def _missing() -> str:
-    """Why these tests cannot OCR here, or ''."""
-    for path in (SCAN, EMPTY_SCAN):
-        if not path.exists():
-            return f"bestand uit het gedeelde corpus ontbreekt: {path}"
-    try:
-        ocr.check_available()
-    except ocr.OcrUnavailableError as exc:
-        return str(exc)
-    return ""
-
-
-needs_tesseract = pytest.mark.skipif(bool(_missing()), reason=_missing() or "-")
+needs_tesseract = pytest.mark.tesseract  # skipped where OCR cannot run (conftest)
 needs_scans = pytest.mark.skipif(not SCAN.exists() or not EMPTY_SCAN.exists(), reason="gescande PDF's ontbreken")
 
 
