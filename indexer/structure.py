@@ -23,6 +23,7 @@ _SENTENCE_END = re.compile(r"[.!?:;…]['’\"”)]*$")
 _TABLE_ROW = re.compile(r"\|")
 _LIST_NUMBER = re.compile(r"^(\d{1,2})[.)]\s")
 _BARE_LABEL = re.compile(r"^(?:proeftuin|toekomsttuin)$", re.IGNORECASE)  # "Proeftuin" + its name on the next line
+_TOC_ENTRY = re.compile(r"^(?:[-•]\s*)?(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?[^\d€%]{3,90}?[\s.]\d{1,3}$")  # "2. Doelen 3"
 _TOC_LINE = re.compile(r"\w.*[\s.](?<!thema )(?<!bijlage )(?<!fase )(?<!deel )\d{1,3}$", re.IGNORECASE)  # "Inleiding .... 2"
 
 
@@ -202,6 +203,23 @@ def to_blocks(lines: list[Line]) -> list[_Block]:
     return blocks
 
 
+def is_contents(blocks: list[_Block]) -> bool:
+    """True for a section body that is mostly table-of-contents lines ("Inleiding 3", "De begroting ... 16").
+
+    >>> is_contents([_Block(["1. Inleiding 3", "2. Doelen en ambitie 3"], 1, False), _Block(["- Onderzoek"], 1, False)])
+    True
+    >>> is_contents([_Block(["In 2023 begonnen wij met 12 gezinnen, zie pagina 3."], 1, False)])
+    False
+    >>> is_contents([_Block(["Projectleider 16 uur per week € 107.360", "Secretaris 8 uur € 12.000"], 1, False)])
+    False
+    """
+    lines = [line for b in blocks for line in b.lines if line.strip()]
+    entries = sum(bool(_TOC_ENTRY.match(line)) for line in lines)
+    sub_entries = sum(bool(_BULLET.match(line)) and len(line.split()) <= 8 and not line.rstrip().endswith(".")
+                      and not _TOC_ENTRY.match(line) for line in lines)  # "- Onderzoek" under an entry
+    return entries >= 2 and entries >= 0.6 * (len(lines) - sub_entries)
+
+
 def _split_long(block: _Block) -> list[_Block]:
     """Cut a block longer than MAX_WORDS at sentence ends."""
     if block.words <= MAX_WORDS and block.chars <= MAX_CHARS:
@@ -235,7 +253,10 @@ def build_passages(pages: list[Page]) -> list[Passage]:
             return
         section = tuple(title for _, title in path)
         lead = (sum(len(h.split()) for h in pending_headings), sum(len(h) + 1 for h in pending_headings))
-        for chunk in _pack(body, *lead):
+        chunks = [chunk for chunk in _pack(body, *lead) if not is_contents(chunk)]  # a table of contents: no passage
+        if not chunks:
+            pending_headings = []
+        for chunk in chunks:
             lines = pending_headings + [b.text for b in chunk]
             passages.append(Passage(position=len(passages), page=chunk[0].page, section=section,
                                     text="\n".join(lines), ocr=any(b.ocr for b in chunk),

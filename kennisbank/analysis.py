@@ -32,7 +32,7 @@ MIN_SPLIT = 6
 MAX_SPLIT = 40  # longer "words" are junk (URLs, glued text); not worth a split
 LINKERS = ("", "s", "e", "en")
 CACHE_VERSION = 1
-ANALYSIS_VERSION = 1  # raise when the rules below change how text is indexed
+ANALYSIS_VERSION = 2  # raise when the rules below change how text is indexed
 _VOWELS = frozenset("aeiouy")
 _TOKEN = re.compile(r"[^\W_](?:[^\W_]|[\u00ad\u0300-\u036f])*(?:\+(?:\s?\+)*|['’]s(?![^\W_]))?")
 _JUNK = re.compile(r"[\s\u00ad]+|['’]s$")
@@ -297,7 +297,17 @@ def split_compound(word: str) -> list[str]:
     (['jeugd', 'bescherming', 'keten'], ['gebied', 'team'], [])
     """
     word = fold(word)
-    return [word[s:e] for s, e in _atoms(word)]
+    return [word[s:e] for s, e in _kept(word, _atoms(word))]
+
+
+def _kept(word: str, spans: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    """Parts with their -s back where the stemmer keeps that word whole (gegevens|deling, not gegeven|deling).
+
+    >>> split_compound("gegevensdeling")
+    ['gegevens', 'deling']
+    """
+    keep = _exceptions()[1]
+    return tuple((s, e + 1) if word.startswith("s", e) and word[s:e + 1] in keep else (s, e) for s, e in spans)
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -310,7 +320,7 @@ def compound_forms(word: str) -> tuple[str, ...]:
     if word.endswith("+"):
         base = word.rstrip("+")
         return (base,) if len(base) > 1 else ()
-    atoms = _atoms(word)
+    atoms = _kept(word, _atoms(word))
     if not atoms:
         return ()
     forms = [word[s:e] for s, e in atoms]

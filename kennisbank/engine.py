@@ -17,10 +17,10 @@ from kennisbank.search import FACET_FIELDS, Built, build, filter_query
 
 log = logging.getLogger(__name__)
 
-FEW_HITS = 5
+FEW_HITS = 5  # below this many strict hits a spelling correction is searched first
 # BM25 for short passages: the usual passage-retrieval setting (k1 0.9, b 0.4) rather than whoosh's
 # document-length defaults (1.2, 0.75), which punish a long passage for one clear mention.
-K1, B = float(os.environ.get("KB_K1", 0.9)), float(os.environ.get("KB_B", 0.4))  # below this many strict hits a spelling correction is searched as well
+K1, B = float(os.environ.get("KB_K1", 0.9)), float(os.environ.get("KB_B", 0.4))
 
 
 class Engine:
@@ -90,7 +90,7 @@ class Engine:
         if corrected is not None:
             plans = [corrected, built] if self._count(built.strict, fq) < FEW_HITS else [built, corrected]
         for plan in plans:
-            for q in (plan.strict, plan.loose):
+            for q in (plan.strict, *plan.partial, plan.loose):
                 if q is None and fq is None:
                     continue
                 if rank.settled([hit for group in groups for hit in group], want):

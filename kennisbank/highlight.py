@@ -1,6 +1,7 @@
 """Snippets: the best fragment of a passage with every matched form in <mark>, everything else escaped."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from html import escape
 
@@ -58,10 +59,12 @@ def literal_matches(text: str, phrases: list[str]) -> list[Match]:
 
 
 def snippet(text: str, matches: list[Match], window: int = WINDOW_TOKENS) -> str:
-    """The window of about `window` words with the most distinct matched terms, as safe HTML.
+    """The window of about `window` words with the most distinct matched terms, matches centred, as safe HTML.
 
     >>> snippet("a <b> gezin & zo", [Match(6, 11, "gezin", "gezin")])
     'a &lt;b&gt; <mark>gezin</mark> &amp; zo'
+    >>> snippet("een twee drie vier vijf zes zeven acht negen tien elf twaalf", [Match(28, 33, "zeven", "zeven")], window=7)
+    '… vier vijf zes <mark>zeven</mark> acht negen tien …'
     """
     words = _word_starts(text)
     if not words:
@@ -73,7 +76,9 @@ def snippet(text: str, matches: list[Match], window: int = WINDOW_TOKENS) -> str
         for i in [*range(0, last, 3), last]:
             lo, hi = words[i], words[i + window] if i + window < len(words) else len(text)
             inside = [m for m in matches if lo <= m.start < hi]
-            score = (len({m.term for m in inside}), len(inside))
+            middle = (bisect_right(words, inside[0].start) + bisect_right(words, inside[-1].start)) / 2 - 1 if inside else 0
+            centred = -abs(middle - (i + (window - 1) / 2))
+            score = (len({m.term for m in inside}), len(inside), centred)
             if score > best:
                 best, start_word = score, i
     lo = words[start_word]

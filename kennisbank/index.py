@@ -19,12 +19,13 @@ from whoosh.query import Term
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.writing import IndexWriter
 
-from kennisbank.analysis import configure, exact_analyzer, parts_analyzer, text_analyzer, whole_analyzer
+from kennisbank.analysis import configure, exact_analyzer, fingerprint, parts_analyzer, text_analyzer, whole_analyzer
 from kennisbank.config import DataDir
 
 log = logging.getLogger(__name__)
 
 INDEX_NAME = "passages"
+ANALYSIS_FILE = "taalregels.txt"  # the analysis fingerprint an index generation was built with
 LOCK_TIMEOUT = 120.0  # seconds a writer waits for another before it gives up with BusyError
 LOCK_TIMEOUT_VAR = "KENNISBANK_LOCK_TIMEOUT"  # overrides LOCK_TIMEOUT (seconds), read at every lock
 
@@ -146,7 +147,18 @@ def new_index(data: DataDir) -> Any:
     existing = [int(p.name.split("-")[1]) for p in data.root.glob("index-*") if p.name.split("-")[1].isdigit()]
     folder = data.root / f"index-{max(existing, default=0) + 1}"
     folder.mkdir(parents=True)
+    (folder / ANALYSIS_FILE).write_text(fingerprint() + "\n", encoding="utf-8")
     return whoosh_index.create_in(str(folder), make_schema(), indexname=INDEX_NAME)
+
+
+def stale_analysis(data: DataDir) -> str | None:
+    """A plain-words problem when the active index was built under other analysis rules, else None."""
+    marker = data.index / ANALYSIS_FILE
+    built = marker.read_text(encoding="utf-8").strip() if marker.exists() else "onbekend"
+    if built == fingerprint():
+        return None
+    return (f"de index is gebouwd met andere taalregels (versie {built}, nu {fingerprint()}): zoeken mist dan "
+            "vormen; bouw hem opnieuw op met 'kennisbank reindex'")
 
 
 def activate(data: DataDir, ix: Any) -> None:

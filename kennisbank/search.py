@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import combinations
 from functools import lru_cache
 from typing import Any
 
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 FIELD_BOOSTS = {"text": 1.0, "parts": 0.5, "heading": 1.0, "title": 0.15}  # a part of a compound counts half
 FACET_FIELDS = ("type", "region", "jaar", "regio", "principe", "thema", "organisatie", "werkend")
 MAX_NGRAM = 5
+MAX_PARTIAL = 5  # queries of up to this many concepts rank "all but one" before "fewer" before "any"
 
 
 @dataclass
@@ -32,6 +34,7 @@ class Built:
     terms: set[str]
     exact_terms: set[str]
     concepts: list[tuple[str, list[str]]]  # query words -> forms they were expanded to (for explain)
+    partial: list[Q.Query] = field(default_factory=list)  # between strict and loose: most of the words, then fewer
 
 
 @lru_cache(maxsize=1)
@@ -175,7 +178,7 @@ def build(parsed: ParsedQuery, words_override: list[list[str]] | None = None) ->
     terms: set[str] = set()
     exact_terms: set[str] = set()
     concepts: list = []
-    strict_alts, loose_parts = [], []
+    strict_alts, loose_parts, partial_levels = [], [], []
     for n, clause in enumerate(parsed.clauses):
         words = words_override[n] if words_override else clause.words
         required = _concept_queries(words, terms, concepts)
@@ -199,9 +202,26 @@ def build(parsed: ParsedQuery, words_override: list[list[str]] | None = None) ->
             loose = Q.AndNot(loose, Q.Or(excluded))
         strict_alts.append(strict)
         loose_parts.append(loose)
+        for level, q in enumerate(_partial(required)):
+            if level == len(partial_levels):
+                partial_levels.append([])
+            partial_levels[level].append(Q.AndNot(q, Q.Or(excluded)) if excluded else q)
     strict_q = (Q.Or(strict_alts) if len(strict_alts) > 1 else strict_alts[0]) if strict_alts else None
     loose_q = (Q.Or(loose_parts) if len(loose_parts) > 1 else loose_parts[0]) if loose_parts else None
-    return Built(strict_q, loose_q, terms, exact_terms, concepts)
+    partial = [Q.Or(qs) if len(qs) > 1 else qs[0] for qs in partial_levels]
+    return Built(strict_q, loose_q, terms, exact_terms, concepts, partial)
+
+
+def _partial(required: list[Q.Query]) -> list[Q.Query]:
+    """For n required concepts: passages with n-1 of them, then n-2, ... down to 2 (one is the loose query).
+
+    >>> [str(q) for q in _partial([Q.Term("text", w) for w in "abc"])]
+    ['((text:a AND text:b) OR (text:a AND text:c) OR (text:b AND text:c))']
+    """
+    n = len(required)
+    if not 3 <= n <= MAX_PARTIAL:
+        return []
+    return [Q.Or([Q.And(list(combo)) for combo in combinations(required, k)]) for k in range(n - 1, 1, -1)]
 
 
 def filter_query(filters: dict[str, list[str]]) -> tuple[Q.Query | None, list[str]]:

@@ -91,15 +91,30 @@ def test_a_short_tail_is_evened_out_instead_of_overflowing():
 
 # --- sections ------------------------------------------------------------------------------------------------
 
-def test_passages_keep_every_word_in_order(docs):
+def test_passages_keep_every_word_in_order_but_tables_of_contents(docs):
     for d in docs.values():
-        assert " ".join(p.text for p in d.passages).split() == " ".join(pg.text for pg in d.pages).split(), d.name
+        kept = " ".join(p.text for p in d.passages).split()
+        words = " ".join(pg.text for pg in d.pages).split()
+        source = iter(words)
+        assert all(w in source for w in kept), d.name  # in order, nothing invented
+        assert len(words) - len(kept) <= 0.05 * len(words), (d.name, len(words) - len(kept))  # a page of contents
+
+
+def test_a_table_of_contents_is_no_passage_but_a_budget_table_is(docs):
+    rotterdam = _doc(docs, "proeftuin-rotterdam")
+    texts = [p.text for p in rotterdam.passages]
+    assert not any("2. Doelen en ambitie 3" in t or "1. Uitgangspunten 8" in t for t in texts)
+    assert any("Type kosten" in t and "€" in t for t in texts)
+    assert any(t.startswith("DEEL 1 ONZE AMBITIE\n1. Inleiding\nHet door alle partners") for t in texts)
 
 
 def test_every_heading_opens_a_passage_so_none_crosses_a_section(docs):
     for d in docs.values():
         heads = [b.text for b in to_blocks(to_lines(d.pages)) if b.heading]
-        assert [h for p in d.passages for h in p.headings] == heads, d.name
+        opened = [h for p in d.passages for h in p.headings]
+        source = iter(heads)
+        assert all(h in source for h in opened), d.name  # in order
+        assert len(heads) - len(opened) <= 3, d.name  # only the headings over a table of contents go
         previous = None
         for p in d.passages:
             if p.headings:
