@@ -139,8 +139,7 @@ class Engine:
             words = []
             for word in clause.words:
                 folded = analysis.fold(word)
-                if (len(folded) < 4 or not folded.isalpha() or analysis.is_stopword(word)
-                        or s.doc_frequency("exact", folded)):
+                if len(folded) < 4 or not folded.isalpha() or analysis.is_stopword(word) or _known(s, folded):
                     words.append(word)
                     continue
                 best = _closest(s, folded)
@@ -162,6 +161,15 @@ def _drop_repeats(parsed) -> None:
             clause.words = unique
             if "herhaalde woorden één keer gezocht" not in parsed.notes:
                 parsed.notes.append("herhaalde woorden één keer gezocht")
+
+
+def _known(s: Any, word: str) -> bool:
+    """Whether the index can find the word as written, by its stem, or (a compound) by all of its parts."""
+    if s.doc_frequency("exact", word):
+        return True
+    forms = analysis.query_forms(word)
+    return bool(s.doc_frequency("text", forms.stem)) or bool(
+        forms.parts and all(s.doc_frequency("text", p) or s.doc_frequency("parts", p) for p in forms.parts))
 
 
 def _closest(s: Any, word: str) -> str | None:

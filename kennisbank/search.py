@@ -61,6 +61,20 @@ def _inflected_expansions() -> dict[str, list[str]]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _stemmed_singles() -> dict[str, list[str]]:
+    """One-word long forms by their stem, so "wijkteams" and "uithuisplaatsingen" expand like their singular.
+
+    Abbreviations (short or with signs) keep their exact key.
+    """
+    table: dict[str, list[str]] = {}
+    for key, forms in _expansions().items():
+        if len(key) >= 6 and key.isalpha():
+            merged = table.setdefault(analysis.query_forms(key).stem, [])
+            merged.extend(f for f in forms if f not in merged)
+    return table
+
+
 PROXIMITY_BOOST = 4.0  # weight of the query words standing together (adjacent, or within a few words)
 THEMA_BONUS = 3.0  # score of a passage tagged with the vraagstuk the query names, on top of its word scores
 
@@ -124,8 +138,8 @@ def _concept_queries(words: list[str], terms: set[str], concepts: list) -> list[
     while i < len(words):
         for n in range(min(MAX_NGRAM, len(words) - i), 0, -1):
             key = " ".join(folded[i:i + n])
-            forms = table.get(key) or (inflected.get(" ".join(_index_terms(" ".join(words[i:i + n]))))
-                                       if n > 1 else None)
+            forms = table.get(key) or (inflected.get(" ".join(_index_terms(" ".join(words[i:i + n])))) if n > 1
+                                       else _stemmed_singles().get(analysis.query_forms(words[i]).stem))
             if forms:
                 own = _word_query(words[i], terms) if n == 1 else _run_query(words[i:i + n], terms)
                 others = [q for q in (_run_query(_words(form), terms) for form in forms) if q]

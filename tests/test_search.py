@@ -64,8 +64,15 @@ def test_abbreviation_finds_the_long_form(engine):
 ])
 def test_long_form_finds_the_abbreviation(engine, long_form, abbreviation):
     hits = _all(engine, long_form)["hits"]
-    assert any(_has(abbreviation, h["text"]) and not _has(r"\b(regional|gecertificeerde|raad voor)", h["text"])
+    assert any(_has(abbreviation, h["text"])
+               and not _has(r"\b(regional|gecertificeerde|raad voor)", h["text"])
                for h in hits), long_form
+
+
+@pytest.mark.parametrize("word, abbreviation", [("uithuisplaatsingen", "uhp"), ("ondertoezichtstellingen", "ots")])
+def test_a_one_word_long_form_expands_in_the_plural_too(word, abbreviation):
+    assert abbreviation in build(parse(word)).terms
+    assert abbreviation in build(parse(word.removesuffix("en"))).terms
 
 
 def test_quoted_phrase_matches_only_the_phrase(engine):
@@ -145,6 +152,14 @@ def test_spelling_suggestion_and_corrected_results(engine):
 
 def test_no_suggestion_for_known_words(engine):
     assert engine.search("gezinsadvocaat")["suggestion"] is None
+
+
+@pytest.mark.parametrize("query, known_as", [("beschermingstafels", "beschermingstafel"),  # by its stem
+                                             ("betrek", "betrekken")])
+def test_no_suggestion_for_unseen_forms_of_known_words(engine, query, known_as):
+    assert not _corpus_has(engine, query) and _corpus_has(engine, known_as)
+    answer = engine.search(query)
+    assert answer["suggestion"] is None and answer["hits"]
 
 
 @pytest.mark.parametrize("query", ["gezin", "veiligheidsteam", "jeugdbescherming", "verklarende analyse", "GGZ"])
