@@ -20,7 +20,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import StandardAnalyzer
-from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import OrGroup, QueryParser
 
 from kennisbank.config import resolve

@@ -1,55 +1,28 @@
-"""Dutch text analysis for search: tokenizing, folding, stop words, stemming and compound splitting.
+"""Dutch text analysis for search: the whoosh chain of tokenizer and filters, and query words.
 
-The same whoosh chain runs at index and at query time. Its filters hold no word lists
-(whoosh pickles the analyzer into the index): the lists live in kennisbank/nl/ and in
-module-level caches that load on first use.
+The same chain runs at index and at query time. Its filters hold no word lists (whoosh pickles the analyzer
+into the index): the lists live in kennisbank/nl/ (wordlists), the rules in stemmer and decompound.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
-import logging
-import math
-import os
-import pickle
 import re
-import tomllib
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 
-log = logging.getLogger(__name__)
+from kennisbank.decompound import MIN_SPLIT, compound_forms, configure, split_compound
+from kennisbank.stemmer import stem, stem_folded
+from kennisbank.wordlists import DATA, fold, stopwords
 
-DATA = Path(__file__).with_name("nl")
-DICTIONARY_SIZE = 100_000  # the most frequent Dutch words (wordfreq) that compounds are split into
-EXTRA_RANK = 20_000  # the rank of a caller's extra word (domain vocabulary) that wordfreq ranks lower
-MAX_RANK = {4: 8_000, 5: 25_000, 6: 40_000}  # rarer short words are no trusted part (stag, flexi)
-MIN_PART = 3
-MIN_SPLIT = 6
-MAX_SPLIT = 40  # longer "words" are junk (URLs, glued text); not worth a split
-LINKERS = ("", "s", "e", "en")
-CACHE_VERSION = 1
+__all__ = ["WordTokenizer", "FoldFilter", "DutchStopFilter", "DecompoundFilter", "DutchStemFilter",
+           "text_analyzer", "whole_analyzer", "parts_analyzer", "exact_analyzer", "QueryWord", "query_forms",
+           "is_stopword", "fingerprint", "fold", "stem", "split_compound", "compound_forms", "configure"]
+
 ANALYSIS_VERSION = 2  # raise when the rules below change how text is indexed
-_VOWELS = frozenset("aeiouy")
 _TOKEN = re.compile(r"[^\W_](?:[^\W_]|[\u00ad\u0300-\u036f])*(?:\+(?:\s?\+)*|['’]s(?![^\W_]))?")
 _JUNK = re.compile(r"[\s\u00ad]+|['’]s$")
-_LONG_VOWEL = re.compile(r"(aa|ee|oo|uu)(?=[^aeiou]$)")
-_config: dict = {"extra": None, "cache": None}
-
-
-def fold(text: str) -> str:
-    """Lowercase and strip diacritics.
-
-    >>> fold("Cliënt, Coördinator, één")
-    'client, coordinator, een'
-    """
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.replace("\u00ad", ""))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 class WordTokenizer(Tokenizer):
@@ -101,7 +74,7 @@ class DutchStopFilter(Filter):
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
         """Yield the other words; stop words too, marked stopped, when removestops is off."""
-        stops, pos = _stopwords(), None
+        stops, pos = stopwords(), None
         for t in tokens:
             if t.text in stops or (len(t.text) == 1 and t.text.isalpha()):
                 if not t.removestops:
@@ -154,7 +127,7 @@ class DutchStemFilter(Filter):
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
         """Stem each token's text."""
         for t in tokens:
-            t.text = _stem(t.text)
+            t.text = stem_folded(t.text)
             yield t
 
 
@@ -221,10 +194,10 @@ def query_forms(word: str) -> QueryWord:
     if not tokens:
         return QueryWord(word, "")
     if len(tokens) > 1:
-        parts = tuple(dict.fromkeys(_stem(t) for t in tokens if not is_stopword(t)))
-        return QueryWord(word, _stem("".join(tokens)), parts)
-    parts = tuple(dict.fromkeys(_stem(p) for p in split_compound(tokens[0])))
-    return QueryWord(word, _stem(tokens[0]), parts, is_stopword(tokens[0]))
+        parts = tuple(dict.fromkeys(stem_folded(t) for t in tokens if not is_stopword(t)))
+        return QueryWord(word, stem_folded("".join(tokens)), parts)
+    parts = tuple(dict.fromkeys(stem_folded(p) for p in split_compound(tokens[0])))
+    return QueryWord(word, stem_folded(tokens[0]), parts, is_stopword(tokens[0]))
 
 
 def is_stopword(word: str) -> bool:
@@ -234,171 +207,7 @@ def is_stopword(word: str) -> bool:
     (True, False, True)
     """
     word = fold(word)
-    return word in _stopwords() or (len(word) == 1 and word.isalpha())
-
-
-def stem(word: str) -> str:
-    """The Dutch stem: plural and adjective endings off, so inflected forms meet.
-
-    >>> [stem(w) for w in ("gemeenten", "gemeentes", "lokaal", "lokale", "mogelijkheden", "Cliënten")]
-    ['gemeent', 'gemeent', 'lokal', 'lokal', 'mogelijkheid', 'client']
-    """
-    return _stem(fold(word))
-
-
-@functools.lru_cache(maxsize=100_000)
-def _stem(word: str) -> str:
-    """Stem a folded word: strip endings until none applies, then normalise the final syllable."""
-    lemma, keep = _exceptions()
-    word = lemma.get(word, word)
-    if len(word) < 3 or not word.isalpha() or word in keep:
-        return word
-    original = word
-    while (shorter := _strip(word)) is not None and len(shorter) >= 3:
-        word = lemma.get(shorter, shorter)
-        if word in keep:
-            return word
-    word = _end(word) if word != original else word
-    return _LONG_VOWEL.sub(lambda m: m.group()[0], word)
-
-
-def _strip(w: str) -> str | None:
-    """One inflection step off: -heden, plural -s, plural or verb -en, adjective -e; None if none fits."""
-    n = len(w)
-    if n > 7 and w.endswith("heden"):
-        return w[:-5] + "heid"
-    if n >= 5 and w[-1] == "s":
-        p = w[-2]
-        if (p not in _VOWELS and p not in "stj") or (p == "e" and w[-3] != "e") or w.endswith("eaus"):
-            return w[:-1]
-        return None
-    if n >= 5 and w.endswith("en"):
-        if w[-3] not in _VOWELS or w.endswith(("eeen", "ieen", "oeen")):
-            return _end(w[:-2])
-        return None
-    if n >= 4 and w[-1] == "e" and w[-2] != "e":
-        return _end(w[:-1])
-    return None
-
-
-def _end(w: str) -> str:
-    """Undouble a final consonant (gezinn) and turn a final z or v into s or f (huiz, briev)."""
-    if len(w) >= 4 and w[-1] == w[-2] and w[-1] not in _VOWELS:
-        w = w[:-1]
-    if w[-1] in "zv":
-        w = w[:-1] + ("s" if w[-1] == "z" else "f")
-    return w
-
-
-def split_compound(word: str) -> list[str]:
-    """The parts of a Dutch compound (linking -s-, -e-, -en- dropped); [] when it is none.
-
-    >>> split_compound("jeugdbeschermingsketen"), split_compound("gebiedsteam"), split_compound("gezin")
-    (['jeugd', 'bescherming', 'keten'], ['gebied', 'team'], [])
-    """
-    word = fold(word)
-    return [word[s:e] for s, e in _kept(word, _atoms(word))]
-
-
-def _kept(word: str, spans: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
-    """Parts with their -s back where the stemmer keeps that word whole (gegevens|deling, not gegeven|deling).
-
-    >>> split_compound("gegevensdeling")
-    ['gegevens', 'deling']
-    """
-    keep = _exceptions()[1]
-    return tuple((s, e + 1) if word.startswith("s", e) and word[s:e + 1] in keep else (s, e) for s, e in spans)
-
-
-@functools.lru_cache(maxsize=50_000)
-def compound_forms(word: str) -> tuple[str, ...]:
-    """What a folded word adds to the index: parts, sub-compounds, the compound without -heid; 'mda' for 'mda++'.
-
-    >>> compound_forms("ervaringsdeskundigheid")
-    ('ervaring', 'deskundigheid', 'ervaringsdeskundig')
-    """
-    if word.endswith("+"):
-        base = word.rstrip("+")
-        return (base,) if len(base) > 1 else ()
-    atoms = _kept(word, _atoms(word))
-    if not atoms:
-        return ()
-    forms = [word[s:e] for s, e in atoms]
-    last = len(atoms) - 1
-    forms += [word[atoms[i][0]:atoms[j][1]] for i in range(last + 1) for j in range(i + 1, last + 1)
-              if (i, j) != (0, last)]
-    lex, (s, e) = _lexicon(), atoms[-1]
-    forms += [word[:-len(x)] for x in lex.suffixes if word.endswith(x) and lex.part_rank(word[s:e - len(x)])]
-    return tuple(dict.fromkeys(f for f in forms if f != word))
-
-
-@functools.lru_cache(maxsize=50_000)
-def _atoms(word: str) -> tuple[tuple[int, int], ...]:
-    """Start and end of each smallest part: the fewest-parts split, each part split again.
-
-    The whole word must be rarer than its parts (geometric mean of ranks), so that a
-    common word (beleid, verschillende) is not cut into rare look-alikes.
-    """
-    lex = _lexicon()
-    if not MIN_SPLIT <= len(word) <= MAX_SPLIT or not word.isalpha() or word in lex.never:
-        return ()
-    best = _fewest_parts(word, lex)
-    if best is None:
-        return ()
-    count, cost, spans = best
-    if math.exp(cost / count) > lex.ranks.get(word, math.inf):
-        return ()
-    out: list[tuple[int, int]] = []
-    for s, e in spans:
-        inner = _atoms(word[s:e])
-        out.extend([(s + a, s + b) for a, b in inner] or [(s, e)])
-    return tuple(out)
-
-
-def _fewest_parts(word: str, lex: _Lexicon) -> tuple[int, float, tuple[tuple[int, int], ...]] | None:
-    """The split into the fewest (>= 2) known parts, ties to the more frequent parts."""
-    n = len(word)
-    best: list[tuple[int, float, tuple[tuple[int, int], ...]] | None] = [None] * (n + 1)
-    for i in range(n - MIN_PART, -1, -1):
-        for e in range(i + MIN_PART, n + 1 if i else n):
-            rank = lex.part_rank(word[i:e])
-            if rank is None:
-                continue
-            cost = math.log(rank)
-            if e == n:
-                if word[i:] in lex.no_head:
-                    continue
-                cand = (1, cost, ((i, e),))
-            else:  # a linker may not make a blocked word: buit+en+gewoon is buiten+gewoon
-                rest = [best[e + len(k)] for k in LINKERS if word.startswith(k, e) and e + len(k) < n
-                        and (not k or word[i:e + len(k)] not in lex.blocked)]
-                rest = [r for r in rest if r is not None]
-                if not rest:
-                    continue
-                tail = min(rest, key=lambda r: r[:2])
-                cand = (tail[0] + 1, tail[1] + cost, ((i, e),) + tail[2])
-            if best[i] is None or cand[:2] < best[i][:2]:
-                best[i] = cand
-    return best[0]
-
-
-@dataclass(frozen=True)
-class _Lexicon:
-    """The compound dictionary: folded word -> frequency rank, plus the rules from samenstellingen.toml."""
-
-    ranks: dict[str, int]
-    blocked: frozenset[str]
-    no_head: frozenset[str]
-    short: frozenset[str]
-    never: frozenset[str]
-    suffixes: tuple[str, ...]
-
-    def part_rank(self, part: str) -> int | None:
-        """The rank of a word that may be a compound part, else None."""
-        rank = self.ranks.get(part)
-        if rank is None or rank > MAX_RANK.get(len(part), DICTIONARY_SIZE) or part in self.blocked:
-            return None
-        return rank if len(part) > 3 or part in self.short else None
+    return word in stopwords() or (len(word) == 1 and word.isalpha())
 
 
 def fingerprint() -> str:
@@ -407,91 +216,3 @@ def fingerprint() -> str:
     for path in sorted(DATA.glob("*.t*")):  # stopwoorden.txt and the .toml tables
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:12]
-
-
-def configure(extra_words: Iterable[str] | None = None, cache: Path | str | None = None) -> None:
-    """Set the compound dictionary: extra words (the corpus vocabulary) and a pickle cache file.
-
-    Use the same dictionary at index and query time: at index time pass the vocabulary and
-    a cache path next to the index, at query time the same path alone (loads in ~40 ms).
-    """
-    _config["extra"] = None if extra_words is None else sorted({fold(w) for w in extra_words})
-    _config["cache"] = Path(cache) if cache else None
-    for cached in (_lexicon, _atoms, compound_forms):
-        cached.cache_clear()
-
-
-@functools.lru_cache(maxsize=1)
-def _lexicon() -> _Lexicon:
-    """The compound dictionary, from the cache when it fits, else built from wordfreq."""
-    rules = tomllib.loads((DATA / "samenstellingen.toml").read_text(encoding="utf-8"))
-    extra, cache = _config["extra"], _config["cache"]
-    digest = None if extra is None else hashlib.sha256("\n".join(extra).encode()).hexdigest()
-    ranks = _read_cache(cache, digest) if cache else None
-    if ranks is None:
-        ranks = _build_ranks(extra or ())
-        if cache:
-            _write_cache(cache, {"version": CACHE_VERSION, "extra": digest, "ranks": ranks})
-    return _Lexicon(ranks, frozenset(rules["blokkeer"]) | _stopwords(), frozenset(rules["geen_kern"]),
-                    frozenset(rules["korte_delen"]),
-                    frozenset(rules["niet_splitsen"]), tuple(rules["achtervoegsels"]))
-
-
-def _build_ranks(extra: Iterable[str]) -> dict[str, int]:
-    """Folded alphabetic words of >= 3 letters from wordfreq's Dutch list with their rank, plus extras."""
-    import wordfreq  # ~0.3 s: only when a split is really needed
-
-    ranks: dict[str, int] = {}
-    for rank, word in enumerate(wordfreq.top_n_list("nl", DICTIONARY_SIZE), 1):
-        word = fold(word)
-        if len(word) >= MIN_PART and word.isalpha() and word.isascii():
-            ranks.setdefault(word, rank)
-    for word in extra:
-        if len(word) >= 5 and word.isalpha() and word.isascii():
-            ranks[word] = min(ranks.get(word, EXTRA_RANK), EXTRA_RANK)
-    log.info("compound dictionary built: %d words", len(ranks))
-    return ranks
-
-
-def _read_cache(path: Path, digest: str | None) -> dict[str, int] | None:
-    """The cached ranks if the file exists and matches (digest None: any extra words)."""
-    try:
-        with path.open("rb") as f:
-            stored = pickle.load(f)
-    except FileNotFoundError:
-        return None
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError) as exc:
-        log.warning("compound dictionary cache %s unreadable, rebuilding: %s", path, exc)
-        return None
-    if not isinstance(stored, dict) or stored.get("version") != CACHE_VERSION:
-        return None
-    if digest is not None and stored.get("extra") != digest:
-        return None
-    return stored.get("ranks")
-
-
-def _write_cache(path: Path, data: dict) -> None:
-    """Write the cache atomically; a failure only costs speed."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tmp.open("wb") as f:
-            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError as exc:
-        log.warning("cannot write compound dictionary cache %s: %s", path, exc)
-        tmp.unlink(missing_ok=True)
-
-
-@functools.lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    """The stop words from nl/stopwoorden.txt."""
-    lines = (DATA / "stopwoorden.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(fold(w.strip()) for w in lines if w.strip() and not w.startswith("#"))
-
-
-@functools.lru_cache(maxsize=1)
-def _exceptions() -> tuple[dict[str, str], frozenset[str]]:
-    """From nl/stam_uitzonderingen.toml: word -> base form, and the words the stemmer leaves alone."""
-    table = tomllib.loads((DATA / "stam_uitzonderingen.toml").read_text(encoding="utf-8"))
-    return dict(table["grondvorm"]), frozenset(table["behoud"]["woorden"])

@@ -5,7 +5,6 @@ import json
 import re
 import sys
 from argparse import Namespace
-from pathlib import Path
 
 from kennisbank.config import DataDir
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from itertools import combinations
 from functools import lru_cache
+from itertools import combinations
 from typing import Any
 
 from whoosh import matching
 from whoosh import query as Q
 from whoosh.query import spans
 
-from kennisbank import analysis, highlight, index
-from kennisbank.config import DataDir
-from kennisbank.query import ParsedQuery, parse
+from kennisbank import analysis
+from kennisbank.query import ParsedQuery
 from kennisbank.taxonomie import load as load_taxonomie
 
 log = logging.getLogger(__name__)
@@ -242,21 +241,21 @@ def filter_query(filters: dict[str, list[str]]) -> tuple[Q.Query | None, list[st
     """Field filters as one query, with notes on values that are not known."""
     tax = load_taxonomie()
     parts, notes = [], []
-    for field, values in filters.items():
+    for name, values in filters.items():
         alts = []
         for value in values:
-            if field == "regio":
+            if name == "regio":
                 regio = tax.regio_by_name(value)
                 if regio is None:
                     notes.append(f"onbekende regio '{value}'")
                 alts.append(Q.Term("regio", regio.naam if regio else value))
-            elif field in ("thema", "principe", "organisatie"):
-                concept = tax.concept_by_name(field, value)
-                alts.append(Q.Term(field, concept.id if concept else value.lower()))
-            elif field == "werkend":
+            elif name in ("thema", "principe", "organisatie"):
+                concept = tax.concept_by_name(name, value)
+                alts.append(Q.Term(name, concept.id if concept else value.lower()))
+            elif name == "werkend":
                 alts.append(Q.Term("werkend", value.lower() in ("ja", "true", "1", "yes", "j")))
             else:
-                alts.append(Q.Term(field, value.lower() if field == "type" else value))
+                alts.append(Q.Term(name, value.lower() if name == "type" else value))
         parts.append(Q.Or(alts) if len(alts) > 1 else alts[0])
     if not parts:
         return None, notes

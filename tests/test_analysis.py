@@ -1,9 +1,8 @@
-"""Tests for kennisbank.analysis: tokenizing, folding, stemming, compound splitting, whoosh use."""
+"""Tests for kennisbank.analysis: the tokenizer, the filter chain, query words, whoosh use."""
 from __future__ import annotations
 
 import pickle
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -13,20 +12,8 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import QueryParser
 from whoosh.query import And, Term
 
-from kennisbank import analysis
-from kennisbank.analysis import (compound_forms, exact_analyzer, fold, is_stopword, query_forms, split_compound,
-                                 stem, text_analyzer)
-
-ROOT = Path(__file__).resolve().parents[1]
-DOCUMENTEN = ROOT.parent / "shared" / "corpus" / "documenten"
-
-
-@pytest.fixture
-def restore_config():
-    """Put the compound dictionary settings back after a test changed them."""
-    before = dict(analysis._config)
-    yield
-    analysis.configure(extra_words=before["extra"], cache=before["cache"])
+from kennisbank import analysis, wordlists
+from kennisbank.analysis import exact_analyzer, fold, is_stopword, query_forms, stem, text_analyzer
 
 
 def index_terms(text: str) -> list[str]:
@@ -73,75 +60,8 @@ def test_chars_point_at_the_source_word():
                    ("clienten", "cliënten")]
 
 
-def test_fold():
-    assert fold("Coördinatie Één CLIËNT") == "coordinatie een client"
-
-
-# --- stemming ---
-
-@pytest.mark.parametrize("a, b", [
-    ("gezin", "gezinnen"), ("uithuisplaatsing", "uithuisplaatsingen"), ("scheiding", "scheidingen"),
-    ("ervaringsdeskundige", "ervaringsdeskundigen"), ("kind", "kinderen"), ("proeftuin", "proeftuinen"),
-    ("organisatie", "organisaties"), ("gemeente", "gemeenten"), ("gemeente", "gemeentes"),
-    ("lokaal", "lokale"), ("team", "teams"), ("geval", "gevallen"), ("analyse", "analyses"),
-    ("jaar", "jaren"), ("lid", "leden"), ("probleem", "problemen"), ("keten", "ketens"),
-    ("huisverbod", "huisverboden"), ("actief", "actieve"), ("financieel", "financiële"),
-    ("mogelijkheid", "mogelijkheden"), ("cliënt", "cliënten"), ("idee", "ideeën"),
-    ("proces", "processen"), ("casus", "casussen"), ("huis", "huizen"), ("maatregel", "maatregelen"),
-])
-def test_stem_matches(a, b):
-    assert stem(a) == stem(b)
-
-
-@pytest.mark.parametrize("a, b", [
-    ("gezin", "zin"), ("gezinnen", "zinnen"), ("gebiedsteam", "biedsteam"), ("wet", "weten"),
-    ("ouders", "ouderen"), ("gegevens", "gegeven"), ("plaats", "plaat"), ("lessen", "lezen"),
-])
-def test_stem_keeps_apart(a, b):
-    assert stem(a) != stem(b)
-
-
 def test_query_word_loses_apostrophe_s():
     assert query_forms("regio's").stem == query_forms("Regio").stem == stem("regio")
-
-
-def test_stem_leaves_codes_alone():
-    assert [stem(w) for w in ("mda++", "2023", "ggz", "zin")] == ["mda++", "2023", "ggz", "zin"]
-
-
-# --- compounds ---
-
-@pytest.mark.parametrize("word, parts", [
-    ("jeugdbeschermingsketen", ["jeugd", "bescherming", "keten"]),
-    ("jeugdbeschermingstafel", ["jeugd", "bescherming", "tafel"]),
-    ("gebiedsteam", ["gebied", "team"]),
-    ("scheidingsconflicten", ["scheiding", "conflicten"]),
-    ("huisverbod", ["huis", "verbod"]),
-    ("ervaringsdeskundigheid", ["ervaring", "deskundigheid"]),
-    ("gezinsbescherming", ["gezin", "bescherming"]),
-    ("Jeugdwet", ["jeugd", "wet"]),
-    ("clientendossiers", ["client", "dossiers"]),
-])
-def test_split_compound(word, parts):
-    assert split_compound(word) == parts
-
-
-@pytest.mark.parametrize("word", [
-    "gezin", "gezinnen", "gebied", "beleid", "verbod", "samenwerking", "veiligheid", "deskundigheid",
-    "mogelijkheden", "verschillende", "bestuur", "houding", "toekomst", "uitvoering", "ondersteuning",
-    "scheidingen", "gesprekken", "wetenschappers", "volwassenen", "samenwerken", "flexibel", "ggz",
-])
-def test_not_a_compound(word):
-    assert split_compound(word) == []
-
-
-def test_sub_compounds_are_indexed():
-    forms = compound_forms("jeugdbeschermingsketen")
-    assert {"jeugdbescherming", "beschermingsketen"} <= set(forms)
-    assert "beschermingstafel" in compound_forms("jeugdbeschermingstafel")
-    assert "ervaringsdeskundig" in compound_forms("ervaringsdeskundigheid")
-    assert not any(f.startswith("bied") for f in compound_forms("gebiedsteam"))
-    assert "rijksover" not in compound_forms("rijksoverheid")
 
 
 @pytest.mark.parametrize("text, query", [
@@ -238,55 +158,14 @@ def test_analyzers_never_break(text):
     assert positions == sorted(positions)
 
 
-# --- dictionary cache and speed ---
-
-def test_dictionary_cache(tmp_path, restore_config):
-    cache = tmp_path / "woorden.pickle"
-    analysis.configure(extra_words=["Xyzzyplof"], cache=cache)
-    assert split_compound("xyzzyplofteam") == ["xyzzyplof", "team"]
-    assert cache.exists()
-    analysis.configure(cache=cache)  # query time: the index's dictionary, extra words included
-    assert split_compound("xyzzyplofteam") == ["xyzzyplof", "team"]
-    analysis.configure(extra_words=[], cache=cache)  # other extra words: rebuilt
-    assert split_compound("xyzzyplofteam") == []
-    cache.write_bytes(b"kapot")
-    analysis.configure(cache=cache)
-    assert split_compound("huisverbod") == ["huis", "verbod"]
-
-
-# --- the real corpus ---
-
-@pytest.fixture(scope="module")
-def vocabulary() -> set[str]:
-    """The folded words of the shared corpus documents."""
-    if not DOCUMENTEN.is_dir():
-        pytest.skip("shared corpus not available")
-    return {t.text for p in DOCUMENTEN.iterdir() for t in exact_analyzer()(p.read_text(encoding="utf-8"))}
-
-
-def test_corpus_compounds_have_no_false_parts(vocabulary):
-    for word in vocabulary:
-        parts = split_compound(word)
-        assert all(len(p) >= 3 for p in parts), word
-        if parts and word.startswith(("gezin", "gebied")):  # never ge+zin..., ge+bied...
-            assert parts[0].startswith(word[:5]), word
-
-
-def test_corpus_compounds_found(vocabulary):
-    assert "jeugdbeschermingsketen" in vocabulary
-    compounds = [w for w in vocabulary if split_compound(w)]
-    assert len(compounds) > 400  # measured: about 700 of the 3,800 distinct words
-    assert split_compound("jeugdbeschermingsketen") == ["jeugd", "bescherming", "keten"]
-
-
 def test_fingerprint_follows_the_word_lists(tmp_path, monkeypatch):
     before = analysis.fingerprint()
     assert re.fullmatch(r"[0-9a-f]{12}", before) and analysis.fingerprint() == before
     copy = tmp_path / "nl"
     copy.mkdir()
-    for path in analysis.DATA.iterdir():
+    for path in wordlists.DATA.iterdir():
         (copy / path.name).write_bytes(path.read_bytes())
-    monkeypatch.setattr(analysis, "DATA", copy)
+    monkeypatch.setattr(analysis, "DATA", copy)  # analysis reads the lists it fingerprints from here
     assert analysis.fingerprint() == before
     with (copy / "stopwoorden.txt").open("a", encoding="utf-8") as f:
         f.write("zorg\n")

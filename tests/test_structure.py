@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from indexer import clean, extract, structure
+from indexer import clean, extract
 from indexer.clean import normalize_unicode
 from indexer.model import Page, Passage
 from indexer.structure import MAX_CHARS, MAX_WORDS, build_passages, heading_level, to_blocks, to_lines
