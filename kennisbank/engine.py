@@ -103,10 +103,14 @@ class Engine:
         answer["total"] = max(matched.bit_count(), len(ranked))
         if facets:
             answer["facets"] = _facet_counts(sets.facet_counts(matched, FACET_FIELDS))
-        terms = set().union(*(p.terms for p in plans))
+        own, parts_of = set(), {}
+        for plan in plans:
+            plan_own, plan_parts = plan.highlight_terms()
+            own |= plan_own
+            parts_of.update(plan_parts)
         exact_terms = set().union(*(p.exact_terms for p in plans))
         for hit in ranked[offset:want]:
-            answer["hits"].append(_hit(hit, terms, exact_terms, built, explain))
+            answer["hits"].append(_hit(hit, own, parts_of, exact_terms, explain))
         return answer
 
     def _count(self, q: Q.Query | None, fq: Q.Query | None) -> int:
@@ -205,10 +209,10 @@ def _facet_label(key: Any) -> str:
     return key.decode("utf-8") if isinstance(key, bytes) else str(key)
 
 
-def _hit(hit: Any, terms: set[str], exact_terms: set[str], built: Built, explain: bool) -> dict:
+def _hit(hit: Any, own: set[str], parts_of: dict[str, tuple[str, ...]], exact_terms: set[str], explain: bool) -> dict:
     """One hit as JSON."""
     text = hit["text"]
-    matches = highlight.find_matches(text, terms, exact_terms)
+    matches = highlight.query_matches(text, own, parts_of, exact_terms)
     out = {
         "document_id": hit["document_id"], "title": hit["title"], "type": hit["type"],
         "region": hit["region"], "date": hit["date"], "page": hit["page"], "section": hit["section"],

@@ -40,6 +40,31 @@ def find_matches(text: str, terms: set[str], exact_terms: set[str] = frozenset()
     return sorted(spans.values(), key=lambda m: m.start)
 
 
+def query_matches(text: str, own: set[str], parts_of: dict[str, tuple[str, ...]],
+                  exact_terms: set[str] = frozenset()) -> list[Match]:
+    """find_matches for a query: its own terms everywhere, a compound's parts only where they stand in for it.
+
+    >>> [m.surface for m in query_matches("Huis Verboden, geen Huisarts", set(), {"huisverbod": ("huis", "verbod")})]
+    ['Huis', 'Verboden']
+    >>> [m.surface for m in query_matches("Kinderbescherming legt kinderbeschermingsmaatregelen op",
+    ...                                   {"kinderbeschermingsmaatregel"}, {"kinderbeschermingsmaatregel": ("kind",)})]
+    ['kinderbeschermingsmaatregelen']
+    """
+    matches = find_matches(text, own, exact_terms)
+    taken = {(m.start, m.end) for m in matches}
+    parts = {p for ps in parts_of.values() for p in ps} - own
+    stand_in = [m for m in find_matches(text, parts) if (m.start, m.end) not in taken]
+    found = {m.term for m in matches} | {m.term for m in stand_in}
+    keep: set[int] = set()
+    for whole, word_parts in parts_of.items():
+        if whole in found or not set(word_parts) <= found:
+            continue
+        mine = [m for m in stand_in if m.term in word_parts]
+        keep.update(id(m) for m in mine  # written apart but together: "Huis Verboden", "volwassenen-GGZ"
+                    if any(o.term != m.term and max(o.start - m.end, m.start - o.end) <= 3 for o in mine))
+    return sorted(matches + [m for m in stand_in if id(m) in keep], key=lambda m: m.start)
+
+
 def literal_matches(text: str, phrases: list[str]) -> list[Match]:
     """Where the given phrases occur in the text, ignoring case (for tags: what made a label match).
 

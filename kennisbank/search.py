@@ -34,6 +34,13 @@ class Built:
     exact_terms: set[str]
     concepts: list[tuple[str, list[str]]]  # query words -> forms they were expanded to (for explain)
     partial: list[Q.Query] = field(default_factory=list)  # between strict and loose: most of the words, then fewer
+    parts_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a query compound's stem -> its parts
+    stems: set[str] = field(default_factory=set)  # the query words' own stems
+
+    def highlight_terms(self) -> tuple[set[str], dict[str, tuple[str, ...]]]:
+        """Terms marked in their own right, and the compound parts marked only where they stand in for a word."""
+        parts = {p for ps in self.parts_of.values() for p in ps}
+        return self.terms - (parts - self.stems), self.parts_of
 
 
 @lru_cache(maxsize=1)
@@ -222,7 +229,10 @@ def build(parsed: ParsedQuery, words_override: list[list[str]] | None = None) ->
     strict_q = (Q.Or(strict_alts) if len(strict_alts) > 1 else strict_alts[0]) if strict_alts else None
     loose_q = (Q.Or(loose_parts) if len(loose_parts) > 1 else loose_parts[0]) if loose_parts else None
     partial = [Q.Or(qs) if len(qs) > 1 else qs[0] for qs in partial_levels]
-    return Built(strict_q, loose_q, terms, exact_terms, concepts, partial)
+    words = [w for n, c in enumerate(parsed.clauses) for w in (words_override[n] if words_override else c.words)]
+    forms = [analysis.query_forms(w) for w in words]
+    parts_of = {f.stem: f.parts for f in forms if f.parts}
+    return Built(strict_q, loose_q, terms, exact_terms, concepts, partial, parts_of, {f.stem for f in forms})
 
 
 def _partial(required: list[Q.Query]) -> list[Q.Query]:

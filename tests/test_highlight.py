@@ -7,7 +7,7 @@ import re
 import pytest
 
 from kennisbank.engine import Engine
-from kennisbank.highlight import Match, find_matches, literal_matches, snippet
+from kennisbank.highlight import Match, find_matches, literal_matches, query_matches, snippet
 from kennisbank.query import parse
 from kennisbank.search import build
 
@@ -17,6 +17,23 @@ MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 def _marked(query: str, text: str) -> list[str]:
     built = build(parse(query))
     return MARK.findall(snippet(text, find_matches(text, built.terms, built.exact_terms)))
+
+
+def _marked_in_engine_style(query: str, text: str) -> list[str]:
+    """As the engine marks: compound parts only where they stand in for the query word."""
+    built = build(parse(query))
+    own, parts_of = built.highlight_terms()
+    matches = query_matches(text, own, parts_of, built.exact_terms)
+    return MARK.findall(snippet(text, matches))
+
+
+def test_parts_of_a_query_compound_are_marked_only_where_they_stand_in_for_it():
+    text = "De Raad voor de Kinderbescherming legt kinderbeschermingsmaatregelen op."
+    assert _marked_in_engine_style("kinderbeschermingsmaatregelen", text) == ["kinderbeschermingsmaatregelen"]
+    split = "Na een Tijdelijke Huis Verboden volgt de Huisarts."
+    assert _marked_in_engine_style("huisverboden", split) == ["Huis", "Verboden"]
+    assert _marked_in_engine_style("kind kinderbeschermingsmaatregel", text) == [
+        "Kinderbescherming", "kinderbeschermingsmaatregelen"]  # a part that is also a query word stays
 
 
 def _only_our_tags(fragment: str) -> bool:
