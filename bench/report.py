@@ -122,6 +122,23 @@ def render(out: Path, target: Path, notes: Path) -> None:
              "`bench/notes.md`. Re-run: `.venv/bin/python bench/run.py --scale 10` (or 100, 1000).", ""]
     if notes.exists():
         lines += [notes.read_text(encoding="utf-8").strip(), ""]
-    for r in results:
-        lines += _scale_section(r)
+    sections = _earlier_sections(target)  # scales measured on another day (their results files are gone)
+    sections.update({r["scale"]: _scale_section(r) for r in results})
+    for scale in sorted(sections, reverse=True):
+        lines += sections[scale]
     target.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _earlier_sections(target: Path) -> dict[int, list[str]]:
+    """The "## ×N" sections of an existing RESULTS.md, by scale."""
+    if not target.exists():
+        return {}
+    sections: dict[int, list[str]] = {}
+    scale = None
+    for line in target.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## ×") and line[4:].strip().isdigit():
+            scale = int(line[4:].strip())
+            sections[scale] = []
+        if scale is not None:
+            sections[scale].append(line)
+    return sections
