@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from dataclasses import dataclass
 from typing import Any
 
 from whoosh import query as Q
@@ -103,14 +104,9 @@ class Engine:
         answer["total"] = max(matched.bit_count(), len(ranked))
         if facets:
             answer["facets"] = _facet_counts(sets.facet_counts(matched, FACET_FIELDS))
-        own, parts_of = set(), {}
-        for plan in plans:
-            plan_own, plan_parts = plan.highlight_terms()
-            own |= plan_own
-            parts_of.update(plan_parts)
-        exact_terms = set().union(*(p.exact_terms for p in plans))
+        marks = _Marks.of(plans)
         for hit in ranked[offset:want]:
-            answer["hits"].append(_hit(hit, own, parts_of, exact_terms, explain))
+            answer["hits"].append(_hit(hit, marks, explain))
         return answer
 
     def _count(self, q: Q.Query | None, fq: Q.Query | None) -> int:
@@ -209,10 +205,42 @@ def _facet_label(key: Any) -> str:
     return key.decode("utf-8") if isinstance(key, bytes) else str(key)
 
 
-def _hit(hit: Any, own: set[str], parts_of: dict[str, tuple[str, ...]], exact_terms: set[str], explain: bool) -> dict:
+@dataclass
+class _Marks:
+    """What a snippet marks: the query's own terms, compound parts standing in, exact words, named vraagstukken."""
+
+    own: set[str]
+    parts_of: dict[str, tuple[str, ...]]
+    exact_terms: set[str]
+    themas: set[str]
+
+    @classmethod
+    def of(cls, plans: list[Built]) -> "_Marks":
+        """The marks of every query searched (the typed one and a spelling correction)."""
+        marks = cls(set(), {}, set(), set())
+        for plan in plans:
+            own, parts_of = plan.highlight_terms()
+            marks.own |= own
+            marks.parts_of.update(parts_of)
+            marks.exact_terms |= plan.exact_terms
+            marks.themas |= plan.themas()
+        return marks
+
+    def matches(self, hit: Any) -> list[highlight.Match]:
+        """The query's matches in a hit; where the passage is tagged with a named vraagstuk, also what made the tag."""
+        text = hit["text"]
+        matches = highlight.query_matches(text, self.own, self.parts_of, self.exact_terms)
+        if self.themas:
+            tags = json.loads(hit.get("tags") or "{}").get("thema", [])
+            surfaces = [m for t in tags if t["id"] in self.themas for m in t["matched"]]
+            matches = highlight.merge(matches, highlight.literal_matches(text, surfaces))
+        return matches
+
+
+def _hit(hit: Any, marks: _Marks, explain: bool) -> dict:
     """One hit as JSON."""
     text = hit["text"]
-    matches = highlight.query_matches(text, own, parts_of, exact_terms)
+    matches = marks.matches(hit)
     out = {
         "document_id": hit["document_id"], "title": hit["title"], "type": hit["type"],
         "region": hit["region"], "date": hit["date"], "page": hit["page"], "section": hit["section"],

@@ -65,6 +65,16 @@ def query_matches(text: str, own: set[str], parts_of: dict[str, tuple[str, ...]]
     return sorted(matches + [m for m in stand_in if id(m) in keep], key=lambda m: m.start)
 
 
+def merge(matches: list[Match], extra: list[Match]) -> list[Match]:
+    """The matches plus those extra ones that overlap none of them, in text order.
+
+    >>> [m.surface for m in merge([Match(0, 4, "reis", "reis")], [Match(2, 6, "is x", "x"), Match(8, 9, "y", "y")])]
+    ['reis', 'y']
+    """
+    kept = [e for e in extra if not any(m.start < e.end and e.start < m.end for m in matches)]
+    return sorted(matches + kept, key=lambda m: m.start)
+
+
 def literal_matches(text: str, phrases: list[str]) -> list[Match]:
     """Where the given phrases occur in the text, ignoring case (for tags: what made a label match).
 

@@ -37,6 +37,10 @@ class Built:
     parts_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a query compound's stem -> its parts
     stems: set[str] = field(default_factory=set)  # the query words' own stems
 
+    def themas(self) -> set[str]:
+        """The vraagstukken the query named (their tagged passages match too)."""
+        return {form[len("thema:"):] for _, forms in self.concepts for form in forms if form.startswith("thema:")}
+
     def highlight_terms(self) -> tuple[set[str], dict[str, tuple[str, ...]]]:
         """Terms marked in their own right, and the compound parts marked only where they stand in for a word."""
         parts = {p for ps in self.parts_of.values() for p in ps}

@@ -102,3 +102,16 @@ def test_extra_filters_from_the_caller_combine_with_the_query(shared_data):
                                         (b"Zeeland", "Zeeland"), ("2023", "2023")])
 def test_facet_labels(key, label):
     assert _facet_label(key) == label
+
+
+@pytest.mark.parametrize("query", ["klantreis", "complexe scheidingen"])
+def test_every_hit_of_a_named_vraagstuk_shows_why_it_matched(shared_data, query):
+    """Passages found through their vraagstuk tag mark what made the tag, not an empty snippet."""
+    engine = Engine(shared_data)
+    try:
+        hits = engine.search(query, limit=20, facets=False)["hits"]
+    finally:
+        engine.close()
+    assert hits
+    for hit in hits:
+        assert "<mark>" in hit["snippet"], (query, hit["text"][:120])
