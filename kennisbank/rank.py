@@ -4,15 +4,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kennisbank.wordlists import stopwords
+
 SAME_DOCUMENT_DECAY = 0.85  # each earlier pick from the same document lowers the next one's score this much
 DUPLICATE_PENALTY = 0.5  # a passage that largely repeats an earlier pick (figures, repeated tables)
-DUPLICATE_OVERLAP = 0.6
+DUPLICATE_OVERLAP = 0.5  # share of the smaller passage's content words (stop words left out)
 MAX_PER_SECTION = 3
 _WORD = re.compile(r"\w{3,}")
 
 
 def _words(text: str) -> frozenset[str]:
-    return frozenset(w.lower() for w in _WORD.findall(text))
+    """The content words of a text (no stop words), lowercased."""
+    stops = stopwords()
+    return frozenset(w for w in (w.lower() for w in _WORD.findall(text)) if w not in stops)
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:

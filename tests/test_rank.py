@@ -40,6 +40,15 @@ def test_spread_pushes_a_near_duplicate_down():
     assert _names(rank.spread(hits)) == ["orig", "ander", "kopie"]
 
 
+def test_near_duplicates_are_judged_on_content_words_not_stop_words():
+    first = "Specifieke opdracht voor de proeftuin: verklarende analyse, koppeling volwassenen-GGZ en netwerkdossier"
+    repeat = "Specifieke opdracht voor een andere proeftuin: verklarende analyse, koppeling volwassenen-GGZ"
+    other = "Het is van belang dat het voor hen en voor ons om een en ander gaat met de gemeente"
+    assert rank.overlap(rank._words(first), rank._words(repeat)) > rank.DUPLICATE_OVERLAP
+    assert rank.overlap(rank._words(first), rank._words(other)) <= rank.DUPLICATE_OVERLAP
+    assert "voor" not in rank._words(first) and "verklarende" in rank._words(first)
+
+
 def test_spread_only_reorders_the_head_and_loses_nothing():
     hits = [Hit(100 - i, "a", name=f"h{i}") for i in range(50)]
     out = rank.spread(hits, depth=10)
