@@ -85,8 +85,29 @@ def _stemmed_singles() -> dict[str, list[str]]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _abbreviations() -> frozenset[str]:
+    """Every abbreviation of the taxonomy, folded (GI, GI's, RvdK, MDA++, V-GGZ, ...)."""
+    tax = load_taxonomie()
+    return frozenset(analysis.fold(a) for c in (*tax.organisaties, *tax.afkortingen) for a in c.afkortingen)
+
+
+def _definitions(forms: list[str]) -> Q.Query | None:
+    """A bonus for passages that introduce an abbreviation: a long form right before it, "Gecertificeerde
+    Instellingen (GI's)" or "regionaal veiligheidsteam (RVT)" — where a reader learns what it stands for."""
+    abbreviations = _abbreviations()
+    short = [f for f in forms if analysis.fold(f) in abbreviations]
+    phrases = {tuple(_index_terms(long) + _index_terms(abbr)) for long in forms if analysis.fold(long) not in abbreviations
+               for abbr in short}
+    phrases = [list(p) for p in sorted(phrases) if len(p) > 1]
+    if not phrases:
+        return None
+    return Q.Or([Q.Phrase("text", p, slop=1, boost=DEFINITION_BOOST) for p in phrases])
+
+
 PROXIMITY_BOOST = 4.0  # weight of the query words standing together (adjacent, or within a few words)
 THEMA_BONUS = 3.0  # score of a passage tagged with the vraagstuk the query names, on top of its word scores
+DEFINITION_BOOST = 1.0  # weight of "long form (ABBREVIATION)" for a query that names either
 
 
 @lru_cache(maxsize=1)
@@ -155,7 +176,8 @@ def _concept_queries(words: list[str], terms: set[str], concepts: list) -> list[
                 others = [q for q in (_run_query(_words(form), terms) for form in forms) if q]
                 alts = [q for q in [own, *others] if q]
                 if alts:
-                    out.append(Q.Or(alts))
+                    defined = _definitions([" ".join(words[i:i + n]), *forms])
+                    out.append(Q.AndMaybe(Q.Or(alts), defined) if defined else Q.Or(alts))
                     concepts.append((" ".join(words[i:i + n]), forms))
                 i += n
                 break

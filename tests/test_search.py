@@ -254,3 +254,13 @@ def test_a_passage_tagged_with_the_named_vraagstuk_keeps_credit_for_its_words(en
     tag_only = [h["score"] for h in hits if not _has(r"versterk", h["text"])]
     assert tag_only, "expected tagged passages without 'versterken'"
     assert max(tag_only) > 3.0  # THEMA_BONUS alone would be exactly 3.0
+
+
+@pytest.mark.parametrize("query, definition", [
+    ("GI", r"gecertificeerde\W+instelling\w*\W+\(GI"),
+    ("RVT", r"veiligheidsteams?\W+\(RVT"),
+    ("gecertificeerde instellingen", r"gecertificeerde\W+instelling\w*\W+\(GI"),
+])
+def test_a_passage_that_introduces_the_abbreviation_comes_first(engine, query, definition):
+    first = engine.search(query, limit=1, facets=False)["hits"][0]
+    assert _has(definition, first["text"]), first["text"][:300]
