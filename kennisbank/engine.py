@@ -219,9 +219,8 @@ class _Marks:
         """The marks of every query searched (the typed one and a spelling correction)."""
         marks = cls(set(), {}, set(), set())
         for plan in plans:
-            own, parts_of = plan.highlight_terms()
-            marks.own |= own
-            marks.parts_of.update(parts_of)
+            marks.own |= plan.own_terms()
+            marks.parts_of.update(plan.parts_of)
             marks.exact_terms |= plan.exact_terms
             marks.themas |= plan.themas()
         return marks
@@ -231,9 +230,7 @@ class _Marks:
         text = hit["text"]
         matches = highlight.query_matches(text, self.own, self.parts_of, self.exact_terms)
         if self.themas:
-            tags = json.loads(hit.get("tags") or "{}").get("thema", [])
-            surfaces = [m for t in tags if t["id"] in self.themas for m in t["matched"]]
-            matches = highlight.merge(matches, highlight.literal_matches(text, surfaces))
+            matches = highlight.merge(matches, highlight.tag_matches(text, hit.get("tags"), "thema", self.themas))
         return matches
 
 

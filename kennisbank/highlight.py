@@ -1,6 +1,7 @@
 """Snippets: the best fragment of a passage with every matched form in <mark>, everything else escaped."""
 from __future__ import annotations
 
+import json
 from bisect import bisect_right
 from dataclasses import dataclass
 from html import escape
@@ -20,17 +21,23 @@ class Match:
     term: str
 
 
-def find_matches(text: str, terms: set[str], exact_terms: set[str] = frozenset()) -> list[Match]:
+def find_matches(text: str, terms: set[str], exact_terms: set[str] = frozenset(),
+                 prefer: set[str] = frozenset()) -> list[Match]:
     """Where the analysed passage hits the query's index terms (stems, parts, expansions) or exact words.
+
+    A word that hits several terms is one match, named by a `prefer` term when it hits one, else by the first.
 
     >>> [m.surface for m in find_matches("De Gezinnen in de jeugdbeschermingsketen.", {"gezin", "keten"})]
     ['Gezinnen', 'jeugdbeschermingsketen']
+    >>> [m.term for m in find_matches("jeugdbeschermingsketen", {"jeugd", "keten"}, prefer={"keten"})]
+    ['keten']
     """
     spans: dict[tuple[int, int], Match] = {}
     if terms:
         for token in text_analyzer()(text, positions=True, chars=True, mode="index"):
-            if token.text in terms and (token.startchar, token.endchar) not in spans:
-                spans[(token.startchar, token.endchar)] = Match(
+            key = (token.startchar, token.endchar)
+            if token.text in terms and (key not in spans or token.text in prefer and spans[key].term not in prefer):
+                spans[key] = Match(
                     token.startchar, token.endchar, text[token.startchar:token.endchar], token.text)
     if exact_terms:
         for token in exact_analyzer()(text, positions=True, chars=True, mode="index"):
@@ -50,11 +57,11 @@ def query_matches(text: str, own: set[str], parts_of: dict[str, tuple[str, ...]]
     ...                                   {"kinderbeschermingsmaatregel"}, {"kinderbeschermingsmaatregel": ("kind",)})]
     ['kinderbeschermingsmaatregelen']
     """
-    matches = find_matches(text, own, exact_terms)
-    taken = {(m.start, m.end) for m in matches}
-    parts = {p for ps in parts_of.values() for p in ps} - own
-    stand_in = [m for m in find_matches(text, parts) if (m.start, m.end) not in taken]
-    found = {m.term for m in matches} | {m.term for m in stand_in}
+    parts = {p for ps in parts_of.values() for p in ps} - own - set(exact_terms)
+    found_all = find_matches(text, own | parts, exact_terms, prefer=own)
+    stand_in = [m for m in found_all if m.term in parts]
+    matches = [m for m in found_all if m.term not in parts]
+    found = {m.term for m in found_all}
     keep: set[int] = set()
     for whole, word_parts in parts_of.items():
         if whole in found or not set(word_parts) <= found:
@@ -73,6 +80,17 @@ def merge(matches: list[Match], extra: list[Match]) -> list[Match]:
     """
     kept = [e for e in extra if not any(m.start < e.end and e.start < m.end for m in matches)]
     return sorted(matches + kept, key=lambda m: m.start)
+
+
+def tag_matches(text: str, tags_json: str | None, kind: str, ids: set[str]) -> list[Match]:
+    """Where a passage says what made its tags of `kind` with these ids match (from the stored tags JSON).
+
+    >>> tags = '{"thema": [{"id": "klantreis", "label": "Klantreis", "matched": ["clientreis"]}]}'
+    >>> [m.surface for m in tag_matches("Het onderzoek (clientreis) duurt lang.", tags, "thema", {"klantreis"})]
+    ['clientreis']
+    """
+    tags = json.loads(tags_json or "{}").get(kind, [])
+    return literal_matches(text, [m for tag in tags if tag["id"] in ids for m in tag["matched"]])
 
 
 def literal_matches(text: str, phrases: list[str]) -> list[Match]:

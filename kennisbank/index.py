@@ -155,9 +155,9 @@ def stale_analysis(data: DataDir) -> str | None:
     """A plain-words problem when the active index was built under other analysis rules, else None."""
     marker = data.index / ANALYSIS_FILE
     built = marker.read_text(encoding="utf-8").strip() if marker.exists() else "onbekend"
-    if built == fingerprint():
+    if built == (now := fingerprint()):
         return None
-    return (f"de index is gebouwd met andere taalregels (versie {built}, nu {fingerprint()}): zoeken mist dan "
+    return (f"de index is gebouwd met andere taalregels (versie {built}, nu {now}): zoeken mist dan "
             "vormen; bouw hem opnieuw op met 'kennisbank reindex'")
 
 

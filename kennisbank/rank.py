@@ -58,18 +58,23 @@ def cap_sections(hits: list, per_section: int = MAX_PER_SECTION, window: int = 1
     out: list = []
     rest = list(hits)
     while rest:
-        counts: dict[tuple, int] = {}
-        taken, held = [], []
-        for hit in rest:
-            key = (hit["document_id"], hit["section"])
-            if len(taken) < window and counts.get(key, 0) < per_section:
-                counts[key] = counts.get(key, 0) + 1
-                taken.append(hit)
-            else:
-                held.append(hit)
+        taken, rest = _fill_window(rest, per_section, window)
         out.extend(taken)
-        rest = held
     return out
+
+
+def _fill_window(hits: list, per_section: int, window: int) -> tuple[list, list]:
+    """The first `window` hits with at most `per_section` per section, and the hits held back, both in order."""
+    counts: dict[tuple, int] = {}
+    taken, held = [], []
+    for hit in hits:
+        key = (hit["document_id"], hit["section"])
+        if len(taken) < window and counts.get(key, 0) < per_section:
+            counts[key] = counts.get(key, 0) + 1
+            taken.append(hit)
+        else:
+            held.append(hit)
+    return taken, held
 
 
 def settled(hits: list, places: int, per_section: int = MAX_PER_SECTION, window: int = 10) -> bool:
@@ -84,16 +89,7 @@ def settled(hits: list, places: int, per_section: int = MAX_PER_SECTION, window:
     """
     rest = list(hits)
     for _ in range(-(-places // window)):
-        counts: dict[tuple, int] = {}
-        taken, held = 0, []
-        for hit in rest:
-            key = (hit["document_id"], hit["section"])
-            if taken < window and counts.get(key, 0) < per_section:
-                counts[key] = counts.get(key, 0) + 1
-                taken += 1
-            else:
-                held.append(hit)
-        if taken < window:
+        taken, rest = _fill_window(rest, per_section, window)
+        if len(taken) < window:
             return False
-        rest = held
     return True

@@ -41,10 +41,10 @@ class Built:
         """The vraagstukken the query named (their tagged passages match too)."""
         return {form[len("thema:"):] for _, forms in self.concepts for form in forms if form.startswith("thema:")}
 
-    def highlight_terms(self) -> tuple[set[str], dict[str, tuple[str, ...]]]:
-        """Terms marked in their own right, and the compound parts marked only where they stand in for a word."""
+    def own_terms(self) -> set[str]:
+        """Terms marked in their own right; the other compound parts only where they stand in for their word."""
         parts = {p for ps in self.parts_of.values() for p in ps}
-        return self.terms - (parts - self.stems), self.parts_of
+        return self.terms - (parts - self.stems)
 
 
 @lru_cache(maxsize=1)
@@ -55,32 +55,19 @@ def _expansions() -> dict[str, list[str]]:
 
 @lru_cache(maxsize=1)
 def _inflected_expansions() -> dict[str, list[str]]:
-    """Multi-word forms by their stems, so "gecertificeerde instellingen" expands as "gecertificeerde instelling".
+    """Forms by their stems, so "gecertificeerde instellingen" expands as "gecertificeerde instelling" and
+    "uithuisplaatsingen" as "uithuisplaatsing".
 
-    Only runs of two or more stems: single words keep their exact key ("ministerie van J&V" must not make
-    every "ministerie" an abbreviation).
+    One-word keys only when they are words (6+ letters), not abbreviations; a run of words by all its stems, so
+    "ministerie van J&V" does not make every "ministerie" an abbreviation.
     """
     exact = _expansions()
     table: dict[str, list[str]] = {}
     for key, forms in exact.items():
         stems = _index_terms(key)
         joined = " ".join(stems)
-        if len(stems) > 1 and joined not in exact:
+        if (len(stems) == 1 and len(key) >= 6 and key.isalpha()) or (len(stems) > 1 and joined not in exact):
             merged = table.setdefault(joined, [])
-            merged.extend(f for f in forms if f not in merged)
-    return table
-
-
-@lru_cache(maxsize=1)
-def _stemmed_singles() -> dict[str, list[str]]:
-    """One-word long forms by their stem, so "wijkteams" and "uithuisplaatsingen" expand like their singular.
-
-    Abbreviations (short or with signs) keep their exact key.
-    """
-    table: dict[str, list[str]] = {}
-    for key, forms in _expansions().items():
-        if len(key) >= 6 and key.isalpha():
-            merged = table.setdefault(analysis.query_forms(key).stem, [])
             merged.extend(f for f in forms if f not in merged)
     return table
 
@@ -169,8 +156,9 @@ def _concept_queries(words: list[str], terms: set[str], concepts: list) -> list[
     while i < len(words):
         for n in range(min(MAX_NGRAM, len(words) - i), 0, -1):
             key = " ".join(folded[i:i + n])
-            forms = table.get(key) or (inflected.get(" ".join(_index_terms(" ".join(words[i:i + n])))) if n > 1
-                                       else _stemmed_singles().get(analysis.query_forms(words[i]).stem))
+            stems = _index_terms(" ".join(words[i:i + n]))
+            # by stems: a one-word entry for one word, an entry of several words for a run of several
+            forms = table.get(key) or (inflected.get(" ".join(stems)) if (n > 1) == (len(stems) > 1) else None)
             if forms:
                 own = _word_query(words[i], terms) if n == 1 else _run_query(words[i:i + n], terms)
                 others = [q for q in (_run_query(_words(form), terms) for form in forms) if q]
@@ -181,7 +169,7 @@ def _concept_queries(words: list[str], terms: set[str], concepts: list) -> list[
                     concepts.append((" ".join(words[i:i + n]), forms))
                 i += n
                 break
-            thema = themas.get(" ".join(_index_terms(" ".join(words[i:i + n])))) if n > 1 or words[i].isalpha() else None
+            thema = themas.get(" ".join(stems)) if n > 1 or words[i].isalpha() else None
             if thema:
                 own = [q for q in (_word_query(w, terms) for w in words[i:i + n] if not analysis.is_stopword(w)) if q]
                 tagged = Q.ConstantScoreQuery(Q.Term("thema", thema), score=THEMA_BONUS)

@@ -56,9 +56,7 @@ def _evidence(hit: Any, concept: Any, ranking: Built) -> dict:
     """One evidence passage; for a taxonomy vraagstuk the snippet marks exactly what made the tag match."""
     text = hit["text"]
     if concept is not None:
-        tags = json.loads(hit.get("tags") or "{}").get("thema", [])
-        surfaces = [m for t in tags if t["id"] == concept.id for m in t["matched"]]
-        matches = highlight.literal_matches(text, surfaces)
+        matches = highlight.tag_matches(text, hit.get("tags"), "thema", {concept.id})
     else:
         matches = highlight.find_matches(text, ranking.terms, ranking.exact_terms)
     return {"document_id": hit["document_id"], "title": hit["title"], "page": hit["page"],

@@ -1,6 +1,7 @@
 """Shared fixtures: a real data dir with the shared PDFs (built once per session), web apps and clients."""
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ SECRET = "test-geheim-" + "x" * 40
 SCAN = SHARED / "scan" / "factsheet-zeeland-gescand.pdf"
 
 
+@functools.cache  # one `tesseract --list-langs` per test run, not per marked test
 def ocr_missing() -> str:
     """Why OCR tests cannot run here (no tesseract or Dutch model, or no scan), or ''."""
     from indexer import ocr

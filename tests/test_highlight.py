@@ -22,8 +22,7 @@ def _marked(query: str, text: str) -> list[str]:
 def _marked_in_engine_style(query: str, text: str) -> list[str]:
     """As the engine marks: compound parts only where they stand in for the query word."""
     built = build(parse(query))
-    own, parts_of = built.highlight_terms()
-    matches = query_matches(text, own, parts_of, built.exact_terms)
+    matches = query_matches(text, built.own_terms(), built.parts_of, built.exact_terms)
     return MARK.findall(snippet(text, matches))
 
 

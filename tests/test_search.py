@@ -8,7 +8,7 @@ from whoosh import query as Q
 
 from kennisbank.engine import Engine
 from kennisbank.query import parse
-from kennisbank.search import build, filter_query
+from kennisbank.search import SpanNear, build, filter_query
 
 
 @pytest.fixture(scope="module")
@@ -238,8 +238,6 @@ def test_filter_query_names_unknown_regions():
 
 def test_proximity_boost_weighs_in(engine):
     """whoosh ignores a span query's own boost; our SpanNear applies it."""
-    from kennisbank.search import SpanNear
-
     s = engine.searcher()
     terms = [Q.Term("text", "verklarend"), Q.Term("text", "analys")]
     plain = {h.docnum: h.score for h in s.search(SpanNear(terms, 2), limit=5)}
