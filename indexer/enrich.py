@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 KINDS = ("principes", "themas", "organisaties", "genoemd")
 MULTI_REGION_TYPES = ("factsheet", "landelijk kader", "overig")
 _BROKEN_PLUS = re.compile(r"(\w)\+\s+\+")
+MAX_GAP = 3  # articles, "van", brackets and quotes a phrase may have between its words ("versterken van de lokale teams")
+_SKIPPABLE = set("()[]'\"‘’“”-")
+_LINK_WORDS = {"de", "het", "een", "van", "te", "der", "den", "'t"}
 _USE = threading.Lock()  # one spaCy pipeline per process, shared by web upload threads and the OCR worker
 
 
@@ -50,12 +53,70 @@ def pipeline() -> tuple[Any, dict[str, Any]]:
         Language.factory("kb_stem_norm")(lambda nlp, name: _stem_norm(nlp))
     nlp.add_pipe("kb_stem_norm")
     nlp.initialize()
-    matchers = {"NORM": PhraseMatcher(nlp.vocab, attr="NORM"), "LEMMA": PhraseMatcher(nlp.vocab, attr="LEMMA")}
+    matchers: dict[str, Any] = {"NORM": PhraseMatcher(nlp.vocab, attr="NORM"),
+                                "LEMMA": PhraseMatcher(nlp.vocab, attr="LEMMA")}
+    loose = _Phrases()
     for key, phrases in _patterns().items():
         docs = list(nlp.pipe(phrases))
-        for matcher in matchers.values():
-            matcher.add(key, docs)
+        for matcher in ("NORM", "LEMMA"):
+            matchers[matcher].add(key, docs)
+        for doc in docs:
+            if len(words := _content_norms(doc)) >= 2:
+                loose.add(words, key)
+    matchers["GAPS"] = loose
     return nlp, matchers
+
+
+def _content_norms(doc: Any) -> tuple[str, ...]:
+    """The stems of a phrase's words without articles, "van", "te" and marks (its other words stay)."""
+    return tuple(t.norm_ for t in doc if not _skippable(t))
+
+
+def _skippable(token: Any) -> bool:
+    """An article, "van", "te", bracket, quote or hyphen: what may stand between a phrase's words."""
+    return token.text in _SKIPPABLE or token.lower_ in _LINK_WORDS
+
+
+class _Phrases(dict):
+    """Reduced phrase -> match keys, with every beginning of a phrase (to stop reading early)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.prefixes: set[tuple[str, ...]] = set()
+
+    def add(self, words: tuple[str, ...], key: str) -> None:
+        """Register one phrase's reduced words under a match key."""
+        self.setdefault(words, set()).add(key)
+        self.prefixes.update(words[:n] for n in range(1, len(words)))
+
+
+def _gapped_spans(doc: Any, phrases: _Phrases) -> list[tuple[str, Any]]:
+    """(match key, span) for phrases whose words stand in order with at most MAX_GAP skippable tokens between
+    each two: "het versterken van de lokale teams" for "versterken lokale teams", and "lokale (wijk)teams"
+    too, where a word in brackets glued to the next word is an optional part of it. Other words between
+    ("zonder", "over") are not skipped: "volwassenen zonder kinderen" never matches "volwassenen en kinderen"."""
+    words = [t.i for t in doc if not _skippable(t) and not _optional_prefix(t)]
+    norms = [doc[i].norm_ for i in words]
+    found = []
+    for start in range(len(words)):
+        if (norms[start],) not in phrases.prefixes:
+            continue
+        for end in range(start + 1, len(words)):
+            if words[end] - words[end - 1] - 1 > MAX_GAP:
+                break
+            run = tuple(norms[start:end + 1])
+            for key in phrases.get(run, ()):
+                found.append((key, doc[words[start]:words[end] + 1]))
+            if run not in phrases.prefixes:
+                break
+    return found
+
+
+def _optional_prefix(token: Any) -> bool:
+    """A word in brackets glued to the next word: the "wijk" of "(wijk)teams"."""
+    doc = token.doc
+    return (0 < token.i < len(doc) - 2 and doc[token.i - 1].text == "(" and doc[token.i + 1].text == ")"
+            and not doc[token.i + 1].whitespace_ and doc[token.i + 2].is_alpha)
 
 
 def _variants(term: str) -> set[str]:
@@ -103,11 +164,10 @@ def _tag(texts: list[str], nlp: Any, matchers: dict[str, Any]) -> list[dict[str,
     results = []
     for doc in nlp.pipe(_BROKEN_PLUS.sub(r"\1++", t) for t in texts):
         found: dict[str, dict[str, list[str]]] = {}
-        spans = []
-        for matcher in matchers.values():
-            spans.extend(matcher(doc, as_spans=True))
-        for span in spans:
-            kind, _, ident = span.label_.partition("|")
+        spans = [(span.label_, span) for name in ("NORM", "LEMMA") for span in matchers[name](doc, as_spans=True)]
+        spans.extend(_gapped_spans(doc, matchers["GAPS"]))
+        for label, span in spans:
+            kind, _, ident = label.partition("|")
             surfaces = found.setdefault(kind, {}).setdefault(ident, [])
             if span.text not in surfaces:
                 surfaces.append(span.text)

@@ -71,7 +71,7 @@ def test_at_most_three_passages_of_one_section_in_the_top_ten(data):
 
 def test_pages_follow_each_other_without_repeats(shared_data):
     engine = Engine(shared_data)
-    for query in ("gezin", "verklarende analyse", "veiligheidsteam"):
+    for query in ("gezin", "lokale teams", "veiligheidsteam"):
         whole = [(h["document_id"], h["position"]) for h in engine.search(query, limit=30)["hits"]]
         paged = [(h["document_id"], h["position"]) for offset in (0, 10, 20)
                  for h in engine.search(query, limit=10, offset=offset)["hits"]]

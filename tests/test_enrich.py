@@ -156,3 +156,19 @@ def test_the_spacy_pipeline_is_built_once_per_process(corpus):
     enrich.tag_text(["Nog een zin over de Raad voor de Kinderbescherming."])
     assert enrich.pipeline() is first and enrich.pipeline()[0] is first[0]
     assert enrich.pipeline.cache_info().misses == 1
+
+
+def test_a_phrase_is_found_with_articles_and_a_bracketed_prefix_between_its_words():
+    found = enrich.tag_text(["Prioriteit in Utrecht-West is het versterken van de lokale teams.",
+                             "Thema 1: Versterken lokale (wijk)teams", "We willen kennis te delen met de regio."])
+    assert found[0]["themas"]["lokale-teams-versterken"] == ["versterken van de lokale teams"]
+    assert found[1]["themas"]["lokale-teams-versterken"] == ["Versterken lokale (wijk)teams"]
+    assert found[2]["themas"]["kennisdeling"] == ["kennis te delen"]
+
+
+def test_words_that_change_the_meaning_are_never_skipped():
+    found = enrich.tag_text(["Het gaat om volwassenen en kinderen.", "Waar zorgen zijn over de veiligheid.",
+                             "We versterken. De lokale teams zijn klaar."])
+    assert "doelgroep-0-100" not in found[0].get("themas", {})  # the term is "volwassenen zonder kinderen"
+    assert "zorg-en-veiligheidshuis" not in found[1].get("themas", {})
+    assert "lokale-teams-versterken" not in found[2].get("themas", {})  # not across a sentence end
