@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from html import escape
 
 from kennisbank.analysis import exact_analyzer, text_analyzer
+from kennisbank.search import PHRASE_SLOP
 
 WINDOW_TOKENS = 45
 
@@ -25,26 +26,54 @@ def find_matches(text: str, terms: set[str], exact_terms: set[str] = frozenset()
                  prefer: set[str] = frozenset()) -> list[Match]:
     """Where the analysed passage hits the query's index terms (stems, parts, expansions) or exact words.
 
-    A word that hits several terms is one match, named by a `prefer` term when it hits one, else by the first.
+    A term with spaces is a phrase: its words are marked only where they stand together (a few words apart
+    at most, as the phrase query allows). A word that hits several terms is one match, named by a `prefer`
+    term when it hits one, else by the first.
 
     >>> [m.surface for m in find_matches("De Gezinnen in de jeugdbeschermingsketen.", {"gezin", "keten"})]
     ['Gezinnen', 'jeugdbeschermingsketen']
     >>> [m.term for m in find_matches("jeugdbeschermingsketen", {"jeugd", "keten"}, prefer={"keten"})]
     ['keten']
+    >>> [m.surface for m in find_matches("Veilig Thuis Rijnmond, niet Jeugd Veilig Verder", {"veilig thuis"})]
+    ['Veilig', 'Thuis']
     """
     spans: dict[tuple[int, int], Match] = {}
+    words = {t for t in terms if " " not in t}
+    phrases = [tuple(t.split()) for t in terms if " " in t]
     if terms:
-        for token in text_analyzer()(text, positions=True, chars=True, mode="index"):
-            key = (token.startchar, token.endchar)
-            if token.text in terms and (key not in spans or token.text in prefer and spans[key].term not in prefer):
-                spans[key] = Match(
-                    token.startchar, token.endchar, text[token.startchar:token.endchar], token.text)
+        tokens = [(t.text, t.pos, t.startchar, t.endchar)
+                  for t in text_analyzer()(text, positions=True, chars=True, mode="index")]
+        for term, _, start, end in tokens:
+            if term in words and ((start, end) not in spans or term in prefer and spans[(start, end)].term not in prefer):
+                spans[(start, end)] = Match(start, end, text[start:end], term)
+        for phrase in phrases:
+            for start, end in _phrase_spans(tokens, phrase):
+                if (start, end) not in spans:
+                    spans[(start, end)] = Match(start, end, text[start:end], " ".join(phrase))
     if exact_terms:
         for token in exact_analyzer()(text, positions=True, chars=True, mode="index"):
             if token.text in exact_terms and (token.startchar, token.endchar) not in spans:
                 spans[(token.startchar, token.endchar)] = Match(
                     token.startchar, token.endchar, text[token.startchar:token.endchar], token.text)
     return sorted(spans.values(), key=lambda m: m.start)
+
+
+def _phrase_spans(tokens: list[tuple[str, int, int, int]], phrase: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The character spans of a phrase's words wherever each follows the one before within PHRASE_SLOP positions."""
+    by_term: dict[str, list[tuple[int, int, int]]] = {}
+    for term, pos, start, end in tokens:
+        by_term.setdefault(term, []).append((pos, start, end))
+    found: list[tuple[int, int]] = []
+    for first in by_term.get(phrase[0], ()):
+        chain = [first]
+        for word in phrase[1:]:
+            step = next((t for t in by_term.get(word, ()) if 0 < t[0] - chain[-1][0] <= PHRASE_SLOP), None)
+            if step is None:
+                break
+            chain.append(step)
+        else:
+            found.extend((start, end) for _, start, end in chain)
+    return found
 
 
 def query_matches(text: str, own: set[str], parts_of: dict[str, tuple[str, ...]],

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 FIELD_BOOSTS = {"text": 1.0, "parts": 0.5, "heading": 1.0, "title": 0.15}  # a part of a compound counts half
 FACET_FIELDS = ("type", "region", "jaar", "regio", "principe", "thema", "organisatie", "werkend")
 MAX_NGRAM = 5
+PHRASE_SLOP = 2  # the words of a multi-word name may stand one word apart (whoosh: 1 is adjacent)
 MAX_PARTIAL = 5  # queries of up to this many concepts rank "all but one" before "fewer" before "any"
 
 
@@ -30,7 +31,7 @@ class Built:
 
     strict: Q.Query | None
     loose: Q.Query | None
-    terms: set[str]
+    terms: set[str]  # index terms to mark; a phrase's stems joined by spaces
     exact_terms: set[str]
     concepts: list[tuple[str, list[str]]]  # query words -> forms they were expanded to (for explain)
     partial: list[Q.Query] = field(default_factory=list)  # between strict and loose: most of the words, then fewer
@@ -142,10 +143,10 @@ def _run_query(words: list[str], terms: set[str]) -> Q.Query | None:
     stems = [s for s in (_index_terms(w) for w in words) for s in s]
     if not stems:
         return None
-    terms.update(stems)
+    terms.add(" ".join(stems))  # several words: marked only where they stand together, as the phrase matched
     if len(stems) == 1:
         return Q.Or([Q.Term(f, stems[0], boost=b) for f, b in FIELD_BOOSTS.items()])
-    return Q.Or([Q.Phrase("text", stems, slop=2), Q.Phrase("heading", stems, slop=2, boost=0.5)])
+    return Q.Or([Q.Phrase("text", stems, slop=PHRASE_SLOP), Q.Phrase("heading", stems, slop=PHRASE_SLOP, boost=0.5)])
 
 
 def _concept_queries(words: list[str], terms: set[str], concepts: list) -> list[Q.Query]:

@@ -118,9 +118,29 @@ def test_every_matched_form_in_a_corpus_snippet_is_marked(shared_data, query):
         out = hit["snippet"]
         assert _only_our_tags(out) and MARK.findall(out), out
         unmarked = html.unescape(MARK.sub("\0", out))
-        for forms in hit["explain"].values():
+        for term, forms in hit["explain"].items():
+            if " " in term:
+                continue  # a phrase's words are marked only where they stand together (next test)
             for form in forms:
                 assert not re.search(rf"(?<!\w){re.escape(form)}(?!\w)", unmarked), (query, form, out)
+    engine.close()
+
+
+def test_the_words_of_an_expanded_name_are_marked_only_where_the_name_stands():
+    text = "Het RVT is een regionaal veiligheidsteam. De regionale organisatie en het lokale team werken samen."
+    found = find_matches(text, {"rvt", "regional veiligheidsteam"})
+    assert [m.surface for m in found] == ["RVT", "regionaal", "veiligheidsteam"]
+    assert {m.term for m in found[1:]} == {"regional veiligheidsteam"}
+    spread = "Raad voor de Kinderbescherming, maar de raad van bestuur kent geen kinderbescherming."
+    assert [m.surface for m in find_matches(spread, {"rad kinderbescherming"})] == ["Raad", "Kinderbescherming"]
+
+
+def test_rvt_snippets_mark_regional_only_inside_the_name(shared_data):
+    engine = Engine(shared_data)
+    for hit in engine.search("RVT", limit=10)["hits"]:
+        for mark in re.finditer(r"<mark>(regional\w*)</mark>", hit["snippet"], re.I):
+            after = hit["snippet"][mark.end():mark.end() + 40]
+            assert re.match(r"\s*<mark>veiligheids(team|organisatie)", after, re.I), hit["snippet"]
     engine.close()
 
 
