@@ -4,6 +4,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import functools
+import hashlib
 import json
 import logging
 import os
@@ -19,13 +20,15 @@ from whoosh.query import Term
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.writing import IndexWriter
 
+from indexer import PIPELINE_VERSION
+from kennisbank import taxonomie
 from kennisbank.analysis import configure, exact_analyzer, fingerprint, parts_analyzer, text_analyzer, whole_analyzer
 from kennisbank.config import DataDir
 
 log = logging.getLogger(__name__)
 
 INDEX_NAME = "passages"
-ANALYSIS_FILE = "taalregels.txt"  # the analysis fingerprint an index generation was built with
+ANALYSIS_FILE = "taalregels.txt"  # the rules fingerprint an index generation was built with
 LOCK_TIMEOUT = 120.0  # seconds a writer waits for another before it gives up with BusyError
 LOCK_TIMEOUT_VAR = "KENNISBANK_LOCK_TIMEOUT"  # overrides LOCK_TIMEOUT (seconds), read at every lock
 
@@ -147,18 +150,27 @@ def new_index(data: DataDir) -> Any:
     existing = [int(p.name.split("-")[1]) for p in data.root.glob("index-*") if p.name.split("-")[1].isdigit()]
     folder = data.root / f"index-{max(existing, default=0) + 1}"
     folder.mkdir(parents=True)
-    (folder / ANALYSIS_FILE).write_text(fingerprint() + "\n", encoding="utf-8")
+    (folder / ANALYSIS_FILE).write_text(rules_fingerprint() + "\n", encoding="utf-8")
     return whoosh_index.create_in(str(folder), make_schema(), indexname=INDEX_NAME)
 
 
+def rules_fingerprint() -> str:
+    """A short hash of what decides the index's content: the analysis rules and word lists, the taxonomy that
+    tags passages, and the ingest pipeline's version. Under another one, passages, forms or tags differ."""
+    digest = hashlib.sha256(f"{fingerprint()} {PIPELINE_VERSION}".encode())
+    for path in sorted(taxonomie.DATA_DIR.glob("*.toml")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def stale_analysis(data: DataDir) -> str | None:
-    """A plain-words problem when the active index was built under other analysis rules, else None."""
+    """A plain-words problem when the active index was built under other rules, else None."""
     marker = data.index / ANALYSIS_FILE
     built = marker.read_text(encoding="utf-8").strip() if marker.exists() else "onbekend"
-    if built == (now := fingerprint()):
+    if built == (now := rules_fingerprint()):
         return None
-    return (f"de index is gebouwd met andere taalregels (versie {built}, nu {now}): zoeken mist dan "
-            "vormen; bouw hem opnieuw op met 'kennisbank reindex'")
+    return (f"de index is gebouwd met andere taalregels, taxonomie of verwerking (versie {built}, nu {now}): "
+            "zoeken en vergelijken missen dan vormen en labels; bouw hem opnieuw op met 'kennisbank reindex'")
 
 
 def activate(data: DataDir, ix: Any) -> None:

@@ -166,3 +166,21 @@ def test_a_second_writer_waits_for_the_first(data):
         waited = time.monotonic() - started
     holder.wait()
     assert waited >= 0.5
+
+
+def test_the_rules_fingerprint_follows_the_taxonomy_and_the_pipeline_version(tmp_path, monkeypatch):
+    from kennisbank import taxonomie
+
+    before = index.rules_fingerprint()
+    copy = tmp_path / "taxonomie"
+    copy.mkdir()
+    for path in taxonomie.DATA_DIR.glob("*.toml"):
+        (copy / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setattr(taxonomie, "DATA_DIR", copy)
+    assert index.rules_fingerprint() == before
+    with (copy / "vraagstukken.toml").open("a", encoding="utf-8") as f:
+        f.write('\n[[vraagstuk]]\nid = "wachtlijsten"\nlabel = "Wachtlijsten"\ntermen = ["wachtlijst"]\n')
+    edited = index.rules_fingerprint()
+    assert edited != before
+    monkeypatch.setattr(index, "PIPELINE_VERSION", index.PIPELINE_VERSION + 1)
+    assert index.rules_fingerprint() not in (before, edited)
