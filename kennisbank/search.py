@@ -156,6 +156,8 @@ def _concept_queries(words: list[str], terms: set[str], concepts: list) -> list[
     table, inflected, themas = _expansions(), _inflected_expansions(), _vraagstuk_keys()
     while i < len(words):
         for n in range(min(MAX_NGRAM, len(words) - i), 0, -1):
+            if n > 1 and (analysis.is_stopword(words[i]) or analysis.is_stopword(words[i + n - 1])):
+                continue  # a run of words starts and ends with a content word ("kennisdeling", not "kennisdeling en")
             key = " ".join(folded[i:i + n])
             stems = _index_terms(" ".join(words[i:i + n]))
             # by stems: a one-word entry for one word, an entry of several words for a run of several
