@@ -132,24 +132,23 @@ class Engine:
         return fresh
 
     def _suggest(self, s: Any, parsed) -> tuple[str | None, Built | None]:
-        """A corrected query when some words are not in the vocabulary at all."""
-        changed = False
-        new_clauses = []
+        """A suggestion when a word is not in the vocabulary, and the corrected query to search when the index
+        cannot find a word at all (a slip in a word it finds by its stem, "voorkommen", is only pointed out)."""
+        searched = suggested = False
+        new_clauses, search_clauses = [], []
         for clause in parsed.clauses:
-            words = []
+            words, search_words = [], []
             for word in clause.words:
-                folded = analysis.fold(word)
-                if len(folded) < 4 or not folded.isalpha() or analysis.is_stopword(word) or _known(s, folded):
-                    words.append(word)
-                    continue
-                best = _closest(s, folded)
-                words.append(best or word)
-                changed |= bool(best)
+                fix, search_it = _correction(s, word)
+                words.append(fix or word)
+                search_words.append(fix if search_it else word)
+                suggested, searched = suggested or bool(fix), searched or search_it
             new_clauses.append(words)
-        if not changed:
+            search_clauses.append(search_words)
+        if not suggested:
             return None, None
         suggestion = " ".join(" ".join(w) for w in new_clauses)
-        return suggestion, build(parsed, words_override=new_clauses)
+        return suggestion, build(parsed, words_override=search_clauses) if searched else None
 
 
 def _drop_repeats(parsed) -> None:
@@ -161,6 +160,17 @@ def _drop_repeats(parsed) -> None:
             clause.words = unique
             if "herhaalde woorden één keer gezocht" not in parsed.notes:
                 parsed.notes.append("herhaalde woorden één keer gezocht")
+
+
+def _correction(s: Any, word: str) -> tuple[str | None, bool]:
+    """The vocabulary word to suggest for a query word (None when it is fine), and whether to search it instead."""
+    folded = analysis.fold(word)
+    if len(folded) < 4 or not folded.isalpha() or analysis.is_stopword(word) or s.doc_frequency("exact", folded):
+        return None, False
+    if not _known(s, folded):
+        fix = _closest(s, folded)
+        return fix, fix is not None
+    return _slip(s, folded), False
 
 
 def _known(s: Any, word: str) -> bool:
@@ -180,6 +190,29 @@ def _closest(s: Any, word: str) -> str | None:
         if candidates:
             return max(candidates, key=lambda w: (s.doc_frequency("exact", w), w))
     return None
+
+
+def _slip(s: Any, word: str) -> str | None:
+    """A vocabulary word one edit away with the same stem, differing before its last letters: a typing slip
+    ("voorkommen" for voorkomen) rather than another form of the word ("beschermingstafels", "betrek").
+
+    >>> _common_prefix("voorkommen", "voorkomen"), _common_prefix("betrek", "betrekt")
+    (7, 6)
+    """
+    stem = analysis.query_forms(word).stem
+    for other in sorted(s.reader().terms_within("exact", word, 1, prefix=1)):
+        if other != word and analysis.query_forms(other).stem == stem and \
+                _common_prefix(word, other) < min(len(word), len(other)) - 1:
+            return other
+    return None
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """How many leading letters two words share."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
 
 
 def _facet_counts(counted: dict[str, dict[Any, int]]) -> dict[str, dict[str, int]]:

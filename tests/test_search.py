@@ -150,6 +150,14 @@ def test_spelling_suggestion_and_corrected_results(engine):
     assert [h["text"] for h in answer["hits"][:3]] == [h["text"] for h in right["hits"][:3]]
 
 
+@pytest.mark.parametrize("query, meant", [("uithuisplaatsingen voorkommen", "uithuisplaatsingen voorkomen"),
+                                          ("jeugdbeschermingsketten", "jeugdbeschermingsketen")])
+def test_a_slip_in_a_word_found_by_its_stem_is_pointed_out(engine, query, meant):
+    answer = engine.search(query)
+    assert answer["suggestion"] == meant
+    assert [h["text"] for h in answer["hits"][:5]] == [h["text"] for h in engine.search(meant)["hits"][:5]]
+
+
 def test_no_suggestion_for_known_words(engine):
     assert engine.search("gezinsadvocaat")["suggestion"] is None
 
