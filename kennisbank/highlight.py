@@ -43,13 +43,12 @@ def find_matches(text: str, terms: set[str], exact_terms: set[str] = frozenset()
     if terms:
         tokens = [(t.text, t.pos, t.startchar, t.endchar)
                   for t in text_analyzer()(text, positions=True, chars=True, mode="index")]
+        for phrase in phrases:
+            for start, end in _phrase_spans(tokens, phrase):
+                spans.setdefault((start, end), Match(start, end, text[start:end], " ".join(phrase)))
         for term, _, start, end in tokens:
             if term in words and ((start, end) not in spans or term in prefer and spans[(start, end)].term not in prefer):
                 spans[(start, end)] = Match(start, end, text[start:end], term)
-        for phrase in phrases:
-            for start, end in _phrase_spans(tokens, phrase):
-                if (start, end) not in spans:
-                    spans[(start, end)] = Match(start, end, text[start:end], " ".join(phrase))
     if exact_terms:
         for token in exact_analyzer()(text, positions=True, chars=True, mode="index"):
             if token.text in exact_terms and (token.startchar, token.endchar) not in spans:
@@ -85,12 +84,15 @@ def query_matches(text: str, own: set[str], parts_of: dict[str, tuple[str, ...]]
     >>> [m.surface for m in query_matches("Kinderbescherming legt kinderbeschermingsmaatregelen op",
     ...                                   {"kinderbeschermingsmaatregel"}, {"kinderbeschermingsmaatregel": ("kind",)})]
     ['kinderbeschermingsmaatregelen']
+    >>> [m.surface for m in query_matches("Raad voor de Kinderbescherming, Jeugdbescherming Gelderland",
+    ...                                   {"jeugdbescherming gelderland"}, {"jeugdbescherming": ("jeugd", "bescherming")})]
+    ['Jeugdbescherming', 'Gelderland']
     """
     parts = {p for ps in parts_of.values() for p in ps} - own - set(exact_terms)
     found_all = find_matches(text, own | parts, exact_terms, prefer=own)
     stand_in = [m for m in found_all if m.term in parts]
     matches = [m for m in found_all if m.term not in parts]
-    found = {m.term for m in found_all}
+    found = {word for m in found_all for word in m.term.split()}  # a phrase that matched found each of its words
     keep: set[int] = set()
     for whole, word_parts in parts_of.items():
         if whole in found or not set(word_parts) <= found:
