@@ -15,6 +15,8 @@ from whoosh.query import spans
 from kennisbank import analysis
 from kennisbank.query import ParsedQuery
 from kennisbank.taxonomie import load as load_taxonomie
+from kennisbank.taxonomie import normaliseer
+from kennisbank.wordlists import stopwords
 
 log = logging.getLogger(__name__)
 
@@ -156,9 +158,9 @@ def _concept_queries(words: list[str], terms: set[str], concepts: list) -> list[
     table, inflected, themas = _expansions(), _inflected_expansions(), _vraagstuk_keys()
     while i < len(words):
         for n in range(min(MAX_NGRAM, len(words) - i), 0, -1):
-            if n > 1 and (analysis.is_stopword(words[i]) or analysis.is_stopword(words[i + n - 1])):
-                continue  # a run of words starts and ends with a content word ("kennisdeling", not "kennisdeling en")
-            key = " ".join(folded[i:i + n])
+            if n > 1 and (folded[i] in stopwords() or folded[i + n - 1] in stopwords()):
+                continue  # a run starts and ends with a word that counts ("kennisdeling", not "kennisdeling en")
+            key = analysis.fold(normaliseer(" ".join(words[i:i + n])))  # as the taxonomy writes its keys: V-GGZ ~ v ggz
             stems = _index_terms(" ".join(words[i:i + n]))
             # by stems: a one-word entry for one word, an entry of several words for a run of several
             forms = table.get(key) or (inflected.get(" ".join(stems)) if (n > 1) == (len(stems) > 1) else None)

@@ -9,6 +9,7 @@ from whoosh import query as Q
 from kennisbank.engine import Engine
 from kennisbank.query import parse
 from kennisbank.search import SpanNear, build, filter_query
+from kennisbank.taxonomie import load as load_taxonomie
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +68,14 @@ def test_long_form_finds_the_abbreviation(engine, long_form, abbreviation):
     assert any(_has(abbreviation, h["text"])
                and not _has(r"\b(regional|gecertificeerde|raad voor)", h["text"])
                for h in hits), long_form
+
+
+def test_every_abbreviation_and_long_form_of_the_taxonomy_expands_as_a_query():
+    tax = load_taxonomie()
+    forms = [form for c in (*tax.organisaties, *tax.afkortingen) if c.afkortingen
+             for form in (c.label, *c.termen, *c.afkortingen)]
+    assert len(forms) > 150 and {"V-GGZ", "volwassenen-GGZ", "SPV-er", "POH-GGZ"} <= set(forms)
+    assert [form for form in forms if not build(parse(form)).concepts] == []
 
 
 @pytest.mark.parametrize("word, abbreviation", [("uithuisplaatsingen", "uhp"), ("ondertoezichtstellingen", "ots")])
