@@ -38,7 +38,8 @@ def _stem_norm(nlp: Any) -> Any:
 
 @lru_cache(maxsize=1)
 def pipeline() -> tuple[Any, dict[str, Any]]:
-    """The spaCy pipeline and one PhraseMatcher per attribute (NORM = stems, LEMMA = lookup lemmas); once per process."""
+    """The spaCy pipeline and its matchers, once per process: a PhraseMatcher per attribute (NORM = stems, LEMMA =
+    lookup lemmas) and GAPS, the phrases by their words for matches with articles or brackets between them."""
     import spacy
     from spacy.language import Language
     from spacy.matcher import PhraseMatcher
