@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
@@ -127,11 +127,16 @@ def click_and_wait(d: webdriver.Chrome, element) -> None:
 
 
 def _stale(element) -> bool:
+    """Whether the element's page has gone (chromedriver says so in two ways)."""
     try:
         element.tag_name
         return False
     except StaleElementReferenceException:
         return True
+    except WebDriverException as exc:  # "Node with given id does not belong to the document": the old page
+        if "does not belong to the document" in str(exc):
+            return True
+        raise
 
 
 def login(d: webdriver.Chrome, server: str, admin: tuple[str, str], path: str = "/beheer") -> None:
