@@ -3,13 +3,14 @@
 Output per page: one paragraph or list item per line, blank lines between blocks, list
 items as '- ' (nested ones as '  - '), table rows as 'cel | cel', Markdown headings kept
 as '# ...' lines (the structure stage reads the '#'). Running headers/footers and page
-numbers are gone, and so is the text of a figure printed again and again (indexer.figures). Soft-wrapped lines of a paragraph are joined HERE (not in the structure
-stage), but only when it is safe: the line does not end in sentence punctuation and the
-next line starts lowercase, or the line ends in a comma or a Dutch function word ("de",
-"van", ...); headings, list items and table rows stay on their own line. DOCX paragraphs
-are never joined. Words hyphenated at a line end are joined ("jeugdbeschermings-/keten"),
-except Dutch elliptical hyphens ("kind- en gezinsbescherming") and compounds that keep
-their hyphen. Curly quotes become straight ones, so "regio’s" and "regio's" read the same.
+numbers are gone, and so is the text of a figure printed again and again (indexer.figures).
+Soft-wrapped lines of a paragraph are joined HERE (not in the structure stage), but only
+when it is safe: the line does not end in sentence punctuation and the next line starts
+lowercase, or the line ends in a comma or a Dutch function word ("de", "van", ...); headings,
+list items and table rows stay on their own line. DOCX paragraphs are never joined. Words
+hyphenated at a line end are joined ("jeugdbeschermings-/keten"), except Dutch elliptical
+hyphens ("kind- en gezinsbescherming") and compounds that keep their hyphen. Curly quotes
+become straight ones, so "regio’s" and "regio's" read the same.
 """
 from __future__ import annotations
 

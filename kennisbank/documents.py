@@ -194,7 +194,7 @@ def check(data_dir: DataDir) -> list[str]:
         indexed = index.indexed_documents(ix)
     except index.IndexDamagedError as exc:
         return [str(exc)]
-    if stale := index.stale_analysis(data_dir):
+    if stale := index.stale_rules(data_dir):
         problems.append(stale)
     records = {r.id: r for r in store.all()}
     for doc_id, record in records.items():

@@ -174,9 +174,7 @@ def _correction(s: Any, word: str) -> tuple[str | None, bool]:
 
 
 def _known(s: Any, word: str) -> bool:
-    """Whether the index can find the word as written, by its stem, or (a compound) by all of its parts."""
-    if s.doc_frequency("exact", word):
-        return True
+    """Whether the index can find a word it does not hold as written: by its stem, or (a compound) by its parts."""
     forms = analysis.query_forms(word)
     return bool(s.doc_frequency("text", forms.stem)) or bool(
         forms.parts and all(s.doc_frequency("text", p) or s.doc_frequency("parts", p) for p in forms.parts))
@@ -194,25 +192,13 @@ def _closest(s: Any, word: str) -> str | None:
 
 def _slip(s: Any, word: str) -> str | None:
     """A vocabulary word one edit away with the same stem, differing before its last letters: a typing slip
-    ("voorkommen" for voorkomen) rather than another form of the word ("beschermingstafels", "betrek").
-
-    >>> _common_prefix("voorkommen", "voorkomen"), _common_prefix("betrek", "betrekt")
-    (7, 6)
-    """
+    ("voorkommen" for voorkomen) rather than another form of the word ("beschermingstafels", "betrek")."""
     stem = analysis.query_forms(word).stem
     for other in sorted(s.reader().terms_within("exact", word, 1, prefix=1)):
         if other != word and analysis.query_forms(other).stem == stem and \
-                _common_prefix(word, other) < min(len(word), len(other)) - 1:
+                len(os.path.commonprefix([word, other])) < min(len(word), len(other)) - 1:
             return other
     return None
-
-
-def _common_prefix(a: str, b: str) -> int:
-    """How many leading letters two words share."""
-    n = 0
-    while n < min(len(a), len(b)) and a[n] == b[n]:
-        n += 1
-    return n
 
 
 def _facet_counts(counted: dict[str, dict[Any, int]]) -> dict[str, dict[str, int]]:

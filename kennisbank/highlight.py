@@ -43,11 +43,15 @@ def find_matches(text: str, terms: set[str], exact_terms: set[str] = frozenset()
     if terms:
         tokens = [(t.text, t.pos, t.startchar, t.endchar)
                   for t in text_analyzer()(text, positions=True, chars=True, mode="index")]
+        by_term: dict[str, list[tuple[int, int, int]]] = {}  # for phrases: term -> where it stands
+        for term, pos, start, end in tokens:
+            by_term.setdefault(term, []).append((pos, start, end))
         for phrase in phrases:
-            for start, end in _phrase_spans(tokens, phrase):
+            for start, end in _phrase_spans(by_term, phrase):
                 spans.setdefault((start, end), Match(start, end, text[start:end], " ".join(phrase)))
         for term, _, start, end in tokens:
-            if term in words and ((start, end) not in spans or term in prefer and spans[(start, end)].term not in prefer):
+            held = spans.get((start, end))
+            if term in words and (held is None or term in prefer and held.term not in prefer):
                 spans[(start, end)] = Match(start, end, text[start:end], term)
     if exact_terms:
         for token in exact_analyzer()(text, positions=True, chars=True, mode="index"):
@@ -57,11 +61,9 @@ def find_matches(text: str, terms: set[str], exact_terms: set[str] = frozenset()
     return sorted(spans.values(), key=lambda m: m.start)
 
 
-def _phrase_spans(tokens: list[tuple[str, int, int, int]], phrase: tuple[str, ...]) -> list[tuple[int, int]]:
-    """The character spans of a phrase's words wherever each follows the one before within PHRASE_SLOP positions."""
-    by_term: dict[str, list[tuple[int, int, int]]] = {}
-    for term, pos, start, end in tokens:
-        by_term.setdefault(term, []).append((pos, start, end))
+def _phrase_spans(by_term: dict[str, list[tuple[int, int, int]]], phrase: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The character spans of a phrase's words wherever each follows the one before within PHRASE_SLOP positions
+    (`by_term`: index term -> its (position, start, end) in the passage)."""
     found: list[tuple[int, int]] = []
     for first in by_term.get(phrase[0], ()):
         chain = [first]

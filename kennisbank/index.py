@@ -28,7 +28,7 @@ from kennisbank.config import DataDir
 log = logging.getLogger(__name__)
 
 INDEX_NAME = "passages"
-ANALYSIS_FILE = "taalregels.txt"  # the rules fingerprint an index generation was built with
+RULES_FILE = "taalregels.txt"  # the rules fingerprint an index generation was built with
 LOCK_TIMEOUT = 120.0  # seconds a writer waits for another before it gives up with BusyError
 LOCK_TIMEOUT_VAR = "KENNISBANK_LOCK_TIMEOUT"  # overrides LOCK_TIMEOUT (seconds), read at every lock
 
@@ -150,7 +150,7 @@ def new_index(data: DataDir) -> Any:
     existing = [int(p.name.split("-")[1]) for p in data.root.glob("index-*") if p.name.split("-")[1].isdigit()]
     folder = data.root / f"index-{max(existing, default=0) + 1}"
     folder.mkdir(parents=True)
-    (folder / ANALYSIS_FILE).write_text(rules_fingerprint() + "\n", encoding="utf-8")
+    (folder / RULES_FILE).write_text(rules_fingerprint() + "\n", encoding="utf-8")
     return whoosh_index.create_in(str(folder), make_schema(), indexname=INDEX_NAME)
 
 
@@ -163,9 +163,9 @@ def rules_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
-def stale_analysis(data: DataDir) -> str | None:
+def stale_rules(data: DataDir) -> str | None:
     """A plain-words problem when the active index was built under other rules, else None."""
-    marker = data.index / ANALYSIS_FILE
+    marker = data.index / RULES_FILE
     built = marker.read_text(encoding="utf-8").strip() if marker.exists() else "onbekend"
     if built == (now := rules_fingerprint()):
         return None

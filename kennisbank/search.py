@@ -159,7 +159,8 @@ def _concept_queries(words: list[str], terms: set[str], concepts: list) -> list[
     while i < len(words):
         for n in range(min(MAX_NGRAM, len(words) - i), 0, -1):
             if n > 1 and (folded[i] in stopwords() or folded[i + n - 1] in stopwords()):
-                continue  # a run starts and ends with a word that counts ("kennisdeling", not "kennisdeling en")
+                continue  # a run starts and ends with a word that counts: "kennisdeling", not "kennisdeling en";
+                # a lone letter counts here (the V of V-GGZ), so not analysis.is_stopword
             key = analysis.fold(normaliseer(" ".join(words[i:i + n])))  # as the taxonomy writes its keys: V-GGZ ~ v ggz
             stems = _index_terms(" ".join(words[i:i + n]))
             # by stems: a one-word entry for one word, an entry of several words for a run of several

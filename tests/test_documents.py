@@ -194,7 +194,7 @@ def test_check_reports_every_kind_of_disagreement(data):
 def test_check_notices_an_index_built_under_other_analysis_rules(data):
     _add(data, PLAN_V1)
     assert documents.check(data) == []
-    (data.index / index.ANALYSIS_FILE).write_text("0123456789ab\n", encoding="utf-8")
+    (data.index / index.RULES_FILE).write_text("0123456789ab\n", encoding="utf-8")
     problems = documents.check(data)
     assert len(problems) == 1 and "andere taalregels" in problems[0] and "reindex" in problems[0]
     assert documents.reindex(data)[1] == []
