@@ -3,7 +3,7 @@
 Output per page: one paragraph or list item per line, blank lines between blocks, list
 items as '- ' (nested ones as '  - '), table rows as 'cel | cel', Markdown headings kept
 as '# ...' lines (the structure stage reads the '#'). Running headers/footers and page
-numbers are gone, and so is the text of a figure printed again and again (indexer.figures).
+numbers are gone, and so is the text of figures: printed again and again, or boxed (indexer.figures).
 Soft-wrapped lines of a paragraph are joined HERE (not in the structure stage), but only
 when it is safe: the line does not end in sentence punctuation and the next line starts
 lowercase, or the line ends in a comma or a Dutch function word ("de", "van", ...); headings,
@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from indexer.figures import drop_recurring_figures
+from indexer.figures import drop_box_figures, drop_recurring_figures
 from indexer.model import Page
 
 # Control characters (terminal escapes, NUL, bell) and bidi overrides that could disguise text: out.
@@ -309,7 +309,7 @@ def clean_pages(pages: list[Page], kind: str) -> list[Page]:
     if len(split) >= 2 or kind == "pdf":
         split = drop_running_lines(split, [page.number for page in pages])
     if kind != "docx":  # a figure's labels come out of PDFs and text exports as short lines
-        split = drop_recurring_figures(split)
+        split = drop_box_figures(drop_recurring_figures(split))
     if kind == "docx":  # one paragraph per line already
         return [dataclasses.replace(page, text=_tidy(lines)) for page, lines in zip(pages, split)]
     whole = "\n".join(line for lines in split for line in lines)

@@ -5,6 +5,10 @@ out of the PDF as short lines ("Kennisdeling ]", "Integrale sturing", "MDA++", "
 such page match a search for any label, and the pages carry themes they do not discuss. A figure is found
 as a run of short lines whose line-to-line sequence recurs elsewhere in the document: the run is left out,
 except its last line when body text follows it (that line is the heading the figure sat on).
+
+A figure printed once is found by its box edges: OCR reads the frames of labelled boxes as stray brackets
+("Kennisdeling ]", "[ Monitoring }", "[T ———"). Label lines with such edges, and the label lines
+between them, are left out; a blank line takes their place, so the heading after the figure reads as one.
 """
 from __future__ import annotations
 
@@ -18,6 +22,9 @@ BODY_WORDS = 8  # a line this long after a figure is body text, so the figure's 
 SLIP_WORDS, SLIP_SHARE = 4, 0.6  # label lines of 4+ words sharing 60 % of their words are one line
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _SENTENCE_END = re.compile(r"[.!?;]['\")]*\s*$")
+_OCR_EDGE = re.compile(r"\sJ$")  # a "J" closing a label is OCR's "]"
+_PAIRS = {"[": "]", "{": "}"}
+_CLOSERS = frozenset(_PAIRS.values())
 
 Key = frozenset | None | bool  # a label line's words; None for a line without words; False for text
 
@@ -57,6 +64,69 @@ def drop_recurring_figures(pages: list[list[str]]) -> list[list[str]]:
     for page in pages:
         out.append([line for n, line in enumerate(page, start) if n not in drop])
         start += len(page)
+    return out
+
+
+def has_box_edge(line: str) -> bool:
+    """Whether a line shows a box edge: a bracket that does not pair up, or a "J" closing it (OCR's "]").
+
+    >>> [has_box_edge(line) for line in ("Kennisdeling ]", "[ Monitoring }", "[T ———", "Integrale sturin Kennisdeling J")]
+    [True, True, True, True]
+    >>> [has_box_edge(line) for line in ("zie [1] en [2]", "{ veiligheid } Onderzoek", "{{ sjabloon }}", "J. de Vries")]
+    [False, False, False, False]
+    """
+    if _OCR_EDGE.search(line):
+        return True
+    open_: list[str] = []
+    for ch in line:
+        if ch in _PAIRS:
+            open_.append(_PAIRS[ch])
+        elif ch in _CLOSERS and (not open_ or open_.pop() != ch):
+            return True
+    return bool(open_)
+
+
+def drop_box_figures(pages: list[list[str]]) -> list[list[str]]:
+    """The pages' lines without figure labels read from boxes: from the first label line with a box edge to
+    the last one among neighbouring label lines, with the rest of that label and the lines without words
+    around them; a blank line takes their place.
+
+    >>> drop_box_figures([["Thema: Analyse", "Gezinsgericht Lerend", "[ Monitoring ] [ Onderzoek",
+    ...                    "Visie gefaseerd", "Kennisdeling ]", "", "Korte toelichting", "Tekst van het thema."]])
+    [['Thema: Analyse', 'Gezinsgericht Lerend', '', 'Korte toelichting', 'Tekst van het thema.']]
+    >>> drop_box_figures([["Een zin met een haak [ die niet sluit, maar wel gewoon tekst is."]])
+    [['Een zin met een haak [ die niet sluit, maar wel gewoon tekst is.']]
+    """
+    out = []
+    for page in pages:
+        keys = [line_key(line) if line.strip() else None for line in page]
+        edges = [n for n, line in enumerate(page) if keys[n] is not False and has_box_edge(line)]
+        drop: set[int] = set()
+        for n in edges:
+            if n in drop:
+                continue
+            end = n
+            for m in range(n + 1, len(page)):  # the last box edge among the label lines that follow
+                if keys[m] is False:
+                    break
+                if m in edges:
+                    end = m
+            start, stop = n, end + 1
+            while start > 0 and keys[start - 1] is None and page[start - 1].strip():
+                start -= 1
+            while stop < len(page) and page[stop].strip() and (keys[stop] is None or (
+                    keys[stop] is not False and page[stop].lstrip()[:1].islower())):
+                stop += 1  # and the rest of the last label ("transparant" under "... Rechtsbeschermend en")
+            drop.update(range(start, stop))
+        kept: list[str] = []
+        for n, line in enumerate(page):
+            if n not in drop:
+                kept.append(line)
+            elif n - 1 not in drop:
+                after = next((m for m in range(n, len(page)) if m not in drop), len(page))
+                if after < len(page) and page[after].strip():
+                    kept.append("")  # where the figure was, unless a blank line follows it anyway
+        out.append(kept)
     return out
 
 

@@ -14,7 +14,7 @@ _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}\.)\s+([A-ZÀ-Ý'
 _LABELED = re.compile(  # "Thema 4: ...", also behind a side label "Verbinding (...) met" of a table layout
     r"^(?:verbinding\b[\w ]{0,40}?\bmet\s+|met\s+)?"
     r"(?:thema|basisprincipe|fase|stap|ontwikkellijn|actielijn|bouwsteen|project|paragraaf|onderdeel)"
-    r"\s+(?:\d+|[ivx]+|[a-z])\b.{0,110}$", re.IGNORECASE)
+    r"(?:\s+(?:\d+|[ivx]+|[a-z])\b|:\s*\w).{0,110}$", re.IGNORECASE)  # "Thema 4: ...", "Thema: ..."
 _PART = re.compile(r"^(?:bijlage|deel|hoofdstuk)\s+(?:\d+|[ivx]+|[a-z])\b.{0,110}$", re.IGNORECASE)
 _PROEFTUIN = re.compile(r"^proeftuin\s+[A-Z][\w\- ]{2,40}(?::\s*['‘\"“].{2,90})?$", re.IGNORECASE)
 _NUMBERED_ITEM = re.compile(r"^\s*\d{1,2}[.)]\s+\S.*[,;.:]\s*$")  # "5. Rechtsbescherming;"
@@ -48,8 +48,8 @@ def heading_level(line: str, prev: str | None = None, nxt: str | None = None) ->
     (1, 3)
     >>> heading_level("Thema 4: Verbinding Volwassen GGZ"), heading_level("Proeftuin Zeeland: 'Eén visie'")
     (4, 1)
-    >>> heading_level("Verbinding met Thema 6: Juridische gezinsinterventies")
-    4
+    >>> heading_level("Verbinding met Thema 6: Juridische gezinsinterventies"), heading_level("Thema: Netwerkdossier")
+    (4, 4)
     >>> heading_level("Dit is gewoon een zin die doorloopt tot het einde van de regel en verder gaat.")
     0
     >>> heading_level("Randvoorwaarden", prev="Het is klaar.", nxt="Commitment van partijen.")

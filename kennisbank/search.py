@@ -98,6 +98,7 @@ def _definitions(forms: list[str]) -> Q.Query | None:
 PROXIMITY_BOOST = 4.0  # weight of the query words standing together (adjacent, or within a few words)
 THEMA_BONUS = 3.0  # score of a passage tagged with the vraagstuk the query names, on top of its word scores
 DEFINITION_BOOST = 1.0  # weight of "long form (ABBREVIATION)" for a query that names either
+LONG_FORM_BOOST = 2.0  # weight of an abbreviation's written-out name, for a query that names the abbreviation
 
 
 @lru_cache(maxsize=1)
@@ -151,6 +152,15 @@ def _run_query(words: list[str], terms: set[str]) -> Q.Query | None:
     return Q.Or([Q.Phrase("text", stems, slop=PHRASE_SLOP), Q.Phrase("heading", stems, slop=PHRASE_SLOP, boost=0.5)])
 
 
+def _other_form(form: str, key: str, terms: set[str]) -> Q.Query | None:
+    """The query for another name of a query word or run; where the query is an abbreviation, its written-out
+    names weigh more: a passage that spells out "Gecertificeerde Instellingen" says what a GI is, one that
+    lists "GI, VT en RvdK" only mentions it."""
+    q = _run_query(_words(form), terms)
+    spelled_out = key in _abbreviations() and analysis.fold(form) not in _abbreviations()
+    return q.with_boost(LONG_FORM_BOOST) if q is not None and spelled_out else q
+
+
 def _concept_queries(words: list[str], terms: set[str], concepts: list) -> list[Q.Query]:
     """One query per word, or per run of words that the taxonomy knows under other names too."""
     folded = [analysis.fold(w) for w in words]
@@ -167,7 +177,7 @@ def _concept_queries(words: list[str], terms: set[str], concepts: list) -> list[
             forms = table.get(key) or (inflected.get(" ".join(stems)) if (n > 1) == (len(stems) > 1) else None)
             if forms:
                 own = _word_query(words[i], terms) if n == 1 else _run_query(words[i:i + n], terms)
-                others = [q for q in (_run_query(_words(form), terms) for form in forms) if q]
+                others = [q for q in (_other_form(form, key, terms) for form in forms) if q]
                 alts = [q for q in [own, *others] if q]
                 if alts:
                     defined = _definitions([" ".join(words[i:i + n]), *forms])

@@ -1,13 +1,14 @@
 """Tests for indexer.figures: a figure printed again and again is left out, headings and text stay."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from indexer.clean import clean_pages
 from indexer.extract import extract
-from indexer.figures import drop_recurring_figures, line_key
+from indexer.figures import drop_box_figures, drop_recurring_figures, has_box_edge, line_key
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 needs_shared = pytest.mark.skipif(not (SHARED / "pdf").is_dir(), reason="gedeeld corpus ontbreekt")
@@ -31,6 +32,7 @@ def _with_figures(path: Path, monkeypatch) -> list[str]:
     """The cleaned lines of a real document with its figures left in."""
     with monkeypatch.context() as patch:
         patch.setattr("indexer.clean.drop_recurring_figures", lambda pages: pages)
+        patch.setattr("indexer.clean.drop_box_figures", lambda pages: pages)
         return _cleaned(path)
 
 
@@ -77,7 +79,7 @@ def test_the_zhz_theme_diagram_is_gone_but_its_headings_and_text_stay(path, monk
     assert sum(line.startswith(diagram) for line in before) >= 6 and sum(line.startswith(diagram) for line in after) <= 1
     assert sum(map(bool, before)) - sum(map(bool, after)) < 80  # the diagram, not whole pages
     gone = set(before) - set(after)
-    assert all(len(line.split()) <= 14 and not line.endswith(".") for line in gone), gone
+    assert all(line_key(line) is not False for line in gone), gone  # labels only, never a sentence
     for heading in ("Korte toelichting", "Thema 3: Integrale sturing", "Integrale sturing en samenwerking"):
         assert after.count(heading) == before.count(heading) > 0, heading
 
@@ -91,3 +93,39 @@ def test_documents_without_a_repeated_figure_keep_every_line(name):
     extracted = extract(path.read_bytes(), path.name)
     pages = [page.text.split("\n") for page in clean_pages(extracted.pages, extracted.kind)]
     assert drop_recurring_figures(pages) == pages
+
+
+def test_a_figure_printed_once_goes_by_its_box_edges_and_its_heading_stays():
+    page = ["Thema: Integrale analyse", "Gezinsgericht Lerend Eenvoudig Rechtsbeschermend en", "transparant",
+            "[ Versterken lokale (wijk)teams } [ Monitoring ][ Regionale Veilighei ]", "Visie gefaseerd samenwer",
+            "{ veiligheid } Onderzoek", "Kennisdeling ]", "Korte toelichting", BODY.format("analyse")]
+    out = drop_box_figures([page])[0]
+    assert out == [*page[:3], "", "Korte toelichting", BODY.format("analyse")]
+
+
+def test_the_rest_of_a_label_goes_with_it():
+    page = ["Thema 1: Teams", "Gezinsgericht Tereng] EEnds Rechtsbeschermend en", "transparant", "Korte toelichting",
+            BODY.format("teams")]
+    assert drop_box_figures([page])[0] == ["Thema 1: Teams", "", "Korte toelichting", BODY.format("teams")]
+
+
+@pytest.mark.parametrize("line", [
+    "Zie de bijlage [1] en de tabel [2] voor de cijfers",  # brackets that pair up
+    "Een zin met een haak [ die niet sluit, maar het is gewone tekst.",  # a sentence, not a label
+    "J. de Vries (projectleider)",
+    "Werkplan {{ sjabloon }} voor de regio",  # curly brackets that pair up are text, not a frame
+])
+def test_text_with_brackets_stays(line):
+    page = ["Inleiding", line, BODY.format("de inleiding")]
+    assert drop_box_figures([page]) == [page]
+
+
+@needs_shared
+def test_box_edges_are_only_found_in_figures_of_the_shared_documents(monkeypatch):
+    """Every label line with a box edge in the five shared PDFs is figure residue; each is gone after cleaning."""
+    for path in sorted((SHARED / "pdf").glob("*.pdf")):
+        before, after = _with_figures(path, monkeypatch), _cleaned(path)
+        edges = [line for line in before if line_key(line) is not False and has_box_edge(line)]
+        assert all(len(re.findall(r"[^\W\d_]{3,}", line)) <= 10 for line in edges), edges
+        assert not [line for line in after if line_key(line) is not False and has_box_edge(line)], path.name
+        assert sum(map(bool, before)) - sum(map(bool, after)) < 100, path.name

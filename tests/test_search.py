@@ -271,6 +271,16 @@ def test_a_passage_tagged_with_the_named_vraagstuk_keeps_credit_for_its_words(en
     assert max(tag_only) > 3.0  # THEMA_BONUS alone would be exactly 3.0
 
 
+def test_for_an_abbreviation_passages_that_spell_it_out_rank_higher(engine, monkeypatch):
+    """"GI": passages naming the Gecertificeerde Instellingen say what a GI is; "GI, VT en RvdK" only mentions it."""
+    def spelled_out() -> int:
+        hits = engine.search("GI", limit=10, facets=False)["hits"]
+        return sum(_has(r"gecertificeerde\W+instelling", h["text"]) for h in hits)
+    boosted = spelled_out()
+    monkeypatch.setattr("kennisbank.search.LONG_FORM_BOOST", 1.0)
+    assert boosted > spelled_out() and boosted >= 8
+
+
 @pytest.mark.parametrize("query, definition", [
     ("GI", r"gecertificeerde\W+instelling\w*\W+\(GI"),
     ("RVT", r"veiligheidsteams?\W+\(RVT"),

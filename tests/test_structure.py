@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from indexer import clean, extract
 from indexer.clean import normalize_unicode
+from indexer.figures import has_box_edge
 from indexer.model import Page, Passage
 from indexer.structure import MAX_CHARS, MAX_WORDS, build_passages, heading_level, to_blocks, to_lines
 
@@ -136,6 +137,16 @@ def test_sections_nest_by_level_in_the_zhz_plan(docs):
     assert thema6 and not any("Thema 4: Verbinding Volwassen GGZ" in p.section for p in thema6)
 
 
+def test_a_theme_under_a_one_off_figure_is_its_own_section_in_the_zhz_plan(docs):
+    """"Thema: Integrale analyse en netwerkdossier" sits on a figure printed once; it used to end up in Thema 4."""
+    zhz = _doc(docs, "uitvoeringsplan-zuid-holland-zuid")
+    analysis = [p for p in zhz.passages if "Een zorgvuldige en gezamenlijke verklarende analyse" in p.text]
+    assert analysis and analysis[0].section[2] == "Thema: Integrale analyse en netwerkdossier"
+    dossier = [p for p in zhz.passages if p.headings[:1] == ("Netwerkdossier",)]
+    assert dossier and "Thema 4: Verbinding Volwassen GGZ" not in dossier[0].section
+    assert not any(re.search(r"[{}]", " ".join(p.section)) for p in zhz.passages)  # no box edges as headings
+
+
 def test_consecutive_same_level_headings_make_one_joint_section(docs):
     factsheet = _doc(docs, "factsheet-proeftuinen")
     joint = [p for p in factsheet.passages if " / " in p.section[0]]
@@ -175,7 +186,7 @@ def test_each_passage_starts_on_the_page_pypdf_shows_its_first_words(docs):
 
 @pytest.mark.parametrize("start, heading", [
     ("projectplan-toekomsttuin", "3.2 Welke inspanningen gaan we leveren?"),
-    ("uitvoeringsplan-zuid-holland-zuid", "Thema 4: Verbinding Volwassen GGZ"),
+    ("uitvoeringsplan-zuid-holland-zuid", "Netwerkdossier"),
     ("factsheet-proeftuinen", "Specifieke opdracht voor proeftuin Zeeland"),
     ("plan-van-aanpak", "4. Uitgangspunten"),
     ("proeftuin-rotterdam", "6. Organisatie/ governance"),
@@ -185,7 +196,8 @@ def test_known_passages_have_the_page_of_their_first_sentence(docs, start, headi
     on_page = [n for n, text in enumerate(d.raw, 1) if heading in [line.strip() for line in text.splitlines()]]
     assert len(on_page) == 1, (heading, on_page)
     lines = [line.strip() for line in d.raw[on_page[0] - 1].splitlines()]
-    after = [line for line in lines[lines.index(heading) + 1:] if len(line.split()) >= 6]  # skip figure labels
+    after = [line for line in lines[lines.index(heading) + 1:]
+             if len(line.split()) >= 6 and not has_box_edge(line)]  # skip figure labels
     page = on_page[0] if after else on_page[0] + 1  # a heading at the foot of a page: the text starts overleaf
     sentence = " ".join((after or d.raw[page - 1].splitlines()[1:])[0].split()[:6])
     holding = [p for p in d.passages if sentence in _norm(p.text)]
