@@ -36,7 +36,7 @@ class Built:
     terms: set[str]  # index terms to mark; a phrase's stems joined by spaces
     exact_terms: set[str]
     concepts: list[tuple[str, list[str]]]  # query words -> forms they were expanded to (for explain)
-    partial: list[Q.Query] = field(default_factory=list)  # between strict and loose: most of the words, then fewer
+    partial: list[Q.Query] = field(default_factory=list)  # between strict and loose: all, most, fewer of the words
     parts_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a query compound's stem -> its parts
     stems: set[str] = field(default_factory=set)  # the query words' own stems
 
@@ -161,8 +161,13 @@ def _other_form(form: str, key: str, terms: set[str]) -> Q.Query | None:
     return q.with_boost(LONG_FORM_BOOST) if q is not None and spelled_out else q
 
 
-def _concept_queries(words: list[str], terms: set[str], concepts: list) -> list[Q.Query]:
-    """One query per word, or per run of words that the taxonomy knows under other names too."""
+def _concept_queries(words: list[str], terms: set[str], concepts: list, about: dict[int, Q.Query]) -> list[Q.Query]:
+    """One query per word, or per run of words that the taxonomy knows under other names too.
+
+    A run that names a vraagstuk finds the passages tagged with it or holding all its words; `about` gets, at
+    the same place, the stricter query for the passages tagged with it (words scattered over a passage that is
+    about something else rank after those).
+    """
     folded = [analysis.fold(w) for w in words]
     out, i = [], 0
     table, inflected, themas = _expansions(), _inflected_expansions(), _vraagstuk_keys()
@@ -194,6 +199,7 @@ def _concept_queries(words: list[str], terms: set[str], concepts: list) -> list[
                     out.append(Q.AndMaybe(Q.Or([Q.ConstantScoreQuery(every, score=0.0), tagged]), Q.Or(own)))
                 else:
                     out.append(Q.Or([every, tagged]))
+                about[len(out) - 1] = Q.AndMaybe(tagged, Q.Or(own) if len(own) > 1 else every)
                 concepts.append((" ".join(words[i:i + n]), [f"thema:{thema}"]))
                 i += n
                 break
@@ -224,14 +230,16 @@ def _near(stems: list[str]) -> Q.Query:
 
 
 def build(parsed: ParsedQuery, words_override: list[list[str]] | None = None) -> Built:
-    """Turn a parsed query into a strict (all terms) and a loose (any term) whoosh query."""
+    """Turn a parsed query into a strict (all terms; a named vraagstuk by its tag), partial and loose (any term)
+    whoosh queries."""
     terms: set[str] = set()
     exact_terms: set[str] = set()
     concepts: list = []
     strict_alts, loose_parts, partial_levels = [], [], []
     for n, clause in enumerate(parsed.clauses):
         words = words_override[n] if words_override else clause.words
-        required = _concept_queries(words, terms, concepts)
+        about: dict[int, Q.Query] = {}
+        required = _concept_queries(words, terms, concepts, about)
         for phrase in clause.phrases:
             tokens = _words(phrase)
             exact_terms.update(tokens)
@@ -242,20 +250,21 @@ def build(parsed: ParsedQuery, words_override: list[list[str]] | None = None) ->
             required = [Q.Every()]
         if not required:
             continue
-        strict = Q.And(required) if len(required) > 1 else required[0]
+        tiers = _tiers(required, about)
         loose = Q.Or(required) if len(required) > 1 else required[0]
         stems = [st for st in (analysis.query_forms(w).stem for w in words if not analysis.is_stopword(w)) if st]
         if len(stems) > 1:  # a bonus when the words stand close together
-            strict = Q.AndMaybe(strict, _near(stems))
+            near = _near(stems)
+            tiers[:1 + bool(about)] = [Q.AndMaybe(q, near) for q in tiers[:1 + bool(about)]]
         if excluded:
-            strict = Q.AndNot(strict, Q.Or(excluded))
+            tiers = [Q.AndNot(q, Q.Or(excluded)) for q in tiers]
             loose = Q.AndNot(loose, Q.Or(excluded))
-        strict_alts.append(strict)
+        strict_alts.append(tiers[0])
         loose_parts.append(loose)
-        for level, q in enumerate(_partial(required)):
+        for level, q in enumerate(tiers[1:]):
             if level == len(partial_levels):
                 partial_levels.append([])
-            partial_levels[level].append(Q.AndNot(q, Q.Or(excluded)) if excluded else q)
+            partial_levels[level].append(q)
     strict_q = (Q.Or(strict_alts) if len(strict_alts) > 1 else strict_alts[0]) if strict_alts else None
     loose_q = (Q.Or(loose_parts) if len(loose_parts) > 1 else loose_parts[0]) if loose_parts else None
     partial = [Q.Or(qs) if len(qs) > 1 else qs[0] for qs in partial_levels]
@@ -263,6 +272,19 @@ def build(parsed: ParsedQuery, words_override: list[list[str]] | None = None) ->
     forms = [analysis.query_forms(w) for w in words]
     parts_of = {f.stem: f.parts for f in forms if f.parts}
     return Built(strict_q, loose_q, terms, exact_terms, concepts, partial, parts_of, {f.stem for f in forms})
+
+
+def _tiers(required: list[Q.Query], about: dict[int, Q.Query]) -> list[Q.Query]:
+    """The queries that rank before "any of the words", best first: every concept, with a named vraagstuk's tag
+    first and then its words without the tag (when the query names one); then most of the concepts, fewer, ...
+
+    >>> [str(q) for q in _tiers([Q.Term("text", "a"), Q.Term("text", "b")], {0: Q.Term("thema", "x")})]
+    ['(thema:x AND text:b)', '(text:a AND text:b)']
+    """
+    def every(qs: list[Q.Query]) -> Q.Query:
+        return Q.And(qs) if len(qs) > 1 else qs[0]
+    named = [every([about.get(k, q) for k, q in enumerate(required)])] if about else []
+    return [*named, every(required), *_partial(required)]
 
 
 def _partial(required: list[Q.Query]) -> list[Q.Query]:

@@ -281,6 +281,16 @@ def test_for_an_abbreviation_passages_that_spell_it_out_rank_higher(engine, monk
     assert boosted > spelled_out() and boosted >= 8
 
 
+def test_passages_about_the_named_vraagstuk_come_before_its_words_scattered(engine):
+    """"lokale teams versterken" names a vraagstuk: passages tagged with it first, then the others with the words."""
+    hits = engine.search("lokale teams versterken", limit=40, facets=False, explain=True)["hits"]
+    tagged = ["lokale-teams-versterken" in {t["id"] for t in h["tags"]["thema"]} for h in hits]
+    scattered = [n for n, h in enumerate(hits)
+                 if not tagged[n] and all(h["explain"].get(stem) for stem in ("lokal", "team", "versterk"))]
+    assert scattered, "expected untagged passages with all three words"
+    assert scattered[0] >= 10 and all(tagged[:scattered[0]])
+
+
 @pytest.mark.parametrize("query, definition", [
     ("GI", r"gecertificeerde\W+instelling\w*\W+\(GI"),
     ("RVT", r"veiligheidsteams?\W+\(RVT"),
