@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 FEW_HITS = 5  # below this many strict hits a spelling correction is searched first
 # BM25 for short passages: the usual passage-retrieval setting (k1 0.9, b 0.4) rather than whoosh's
 # document-length defaults (1.2, 0.75), which punish a long passage for one clear mention.
-K1, B = float(os.environ.get("KB_K1", 0.9)), float(os.environ.get("KB_B", 0.4))
+K1, B = 0.9, 0.4
 
 
 class Engine:
