@@ -70,7 +70,7 @@ def drop_recurring_figures(pages: list[list[str]]) -> list[list[str]]:
 def has_box_edge(line: str) -> bool:
     """Whether a line shows a box edge: a bracket that does not pair up, or a "J" closing it (OCR's "]").
 
-    >>> [has_box_edge(line) for line in ("Kennisdeling ]", "[ Monitoring }", "[T ———", "Integrale sturin Kennisdeling J")]
+    >>> [has_box_edge(line) for line in ("Kennisdeling ]", "[ Monitoring }", "[T ———", "Integrale sturing J")]
     [True, True, True, True]
     >>> [has_box_edge(line) for line in ("zie [1] en [2]", "{ veiligheid } Onderzoek", "{{ sjabloon }}", "J. de Vries")]
     [False, False, False, False]
@@ -99,7 +99,7 @@ def drop_box_figures(pages: list[list[str]]) -> list[list[str]]:
     """
     out = []
     for page in pages:
-        keys = [line_key(line) if line.strip() else None for line in page]
+        keys = [line_key(line) for line in page]  # None for blank lines too
         edges = [n for n, line in enumerate(page) if keys[n] is not False and has_box_edge(line)]
         drop: set[int] = set()
         for n in edges:

@@ -14,7 +14,8 @@ from kennisbank import analysis, highlight, index, rank
 from kennisbank.config import DataDir
 from kennisbank.docsets import DocSets
 from kennisbank.query import parse
-from kennisbank.search import FACET_FIELDS, Built, build, filter_query
+from kennisbank.filters import filter_query
+from kennisbank.search import FACET_FIELDS, Built, build
 
 log = logging.getLogger(__name__)
 

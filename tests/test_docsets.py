@@ -10,7 +10,8 @@ from kennisbank.config import DataDir
 from kennisbank.docsets import DocSets
 from kennisbank.engine import Engine
 from kennisbank.query import parse
-from kennisbank.search import FACET_FIELDS, build, filter_query
+from kennisbank.filters import filter_query
+from kennisbank.search import FACET_FIELDS, build
 
 QUERIES = ["lokale teams versterken", "verklarende analyse", "gezinsadvocaat", '"klantreis van het gezin"',
            "veiligheid -gezin", "huisverbod OR gezinsadvocaat", "regio:Zeeland jeugdbescherming", "werkend:ja",

@@ -8,7 +8,7 @@ from whoosh import query as Q
 
 from kennisbank.engine import Engine
 from kennisbank.query import parse
-from kennisbank.search import SpanNear, build, filter_query
+from kennisbank.search import SpanNear, build
 from kennisbank.taxonomie import load as load_taxonomie
 
 
@@ -245,12 +245,6 @@ def test_build_makes_a_strict_and_a_loose_query():
     assert isinstance(built.loose, Q.Or)
     assert {"gezinsadvocat", "gezin", "advocat", "bestaanszekerheid"} <= built.terms  # stems and compound parts
     assert build(parse("de het")).strict is None
-
-
-def test_filter_query_names_unknown_regions():
-    q, notes = filter_query({"regio": ["Zeeland", "Narnia"], "type": ["Factsheet"]})
-    assert notes == ["onbekende regio 'Narnia'"]
-    assert Q.Term("type", "factsheet") in list(q.children()) and filter_query({}) == (None, [])
 
 
 def test_proximity_boost_weighs_in(engine):
