@@ -40,6 +40,12 @@ def load_judge():
     return module
 
 
+def ingest_shared(data: Path) -> None:
+    """The five shared PDFs ingested into a fresh data dir, through the CLI as a user would."""
+    subprocess.run([str(ROOT / ".venv" / "bin" / "kennisbank"), "--data", str(data), "ingest",
+                    str(SHARED / "corpus" / "pdf")], check=True, capture_output=True)
+
+
 def passages(engine: Engine) -> list[dict]:
     """Every stored passage: pid and text."""
     return [{"pid": d["pid"], "text": d["text"]} for d in engine.searcher().documents()]
@@ -111,9 +117,7 @@ def main() -> int:
     queries = json.loads(Path(args.queries).read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
-        cli = ROOT / ".venv" / "bin" / "kennisbank"
-        subprocess.run([str(cli), "--data", str(data), "ingest", str(SHARED / "corpus" / "pdf")],
-                       check=True, capture_output=True)
+        ingest_shared(data)
         engine = Engine(resolve(data))
         rows = passages(engine)
         (Path(tmp) / "plain").mkdir()

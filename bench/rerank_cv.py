@@ -16,12 +16,11 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from quality import ROOT, SHARED, load_judge
+from quality import SHARED, ingest_shared, load_judge
 
 from kennisbank.analysis import text_analyzer
 from kennisbank.config import resolve
@@ -95,8 +94,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(args.data) if args.data else Path(tmp) / "data"
         if not args.data:
-            subprocess.run([str(ROOT / ".venv" / "bin" / "kennisbank"), "--data", str(data_dir), "ingest",
-                            str(SHARED / "corpus" / "pdf")], check=True, capture_output=True)
+            ingest_shared(data_dir)
         engine = Engine(resolve(data_dir))
         data = [features(engine, judge, q["query"]) for q in queries]
         engine.close()

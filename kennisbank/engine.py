@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import dataclass
 from typing import Any
 
 from whoosh import query as Q
@@ -19,7 +18,7 @@ from kennisbank.search import FACET_FIELDS, Built, build
 
 log = logging.getLogger(__name__)
 
-FEW_HITS = 5  # below this many strict hits a spelling correction is searched first
+FEW_HITS = 5  # below this many hits with every word a spelling correction is searched first
 # BM25 for short passages: the usual passage-retrieval setting (k1 0.9, b 0.4) rather than whoosh's
 # document-length defaults (1.2, 0.75), which punish a long passage for one clear mention.
 K1, B = 0.9, 0.4
@@ -90,7 +89,7 @@ class Engine:
         seen: set[int] = set()
         plans = [built]
         if corrected is not None:
-            plans = [corrected, built] if self._count(built.strict, fq) < FEW_HITS else [built, corrected]
+            plans = [corrected, built] if self._count(built.every, fq) < FEW_HITS else [built, corrected]
         for plan in plans:
             for q in (plan.strict, *plan.partial, plan.loose):
                 if q is None and fq is None:
@@ -105,7 +104,7 @@ class Engine:
         answer["total"] = max(matched.bit_count(), len(ranked))
         if facets:
             answer["facets"] = _facet_counts(sets.facet_counts(matched, FACET_FIELDS))
-        marks = _Marks.of(plans)
+        marks = highlight.Marks.of(plans)
         for hit in ranked[offset:want]:
             answer["hits"].append(_hit(hit, marks, explain))
         return answer
@@ -225,39 +224,10 @@ def _facet_label(key: Any) -> str:
     return key.decode("utf-8") if isinstance(key, bytes) else str(key)
 
 
-@dataclass
-class _Marks:
-    """What a snippet marks: the query's own terms, compound parts standing in, exact words, named vraagstukken."""
-
-    own: set[str]
-    parts_of: dict[str, tuple[str, ...]]
-    exact_terms: set[str]
-    themas: set[str]
-
-    @classmethod
-    def of(cls, plans: list[Built]) -> "_Marks":
-        """The marks of every query searched (the typed one and a spelling correction)."""
-        marks = cls(set(), {}, set(), set())
-        for plan in plans:
-            marks.own |= plan.own_terms()
-            marks.parts_of.update(plan.parts_of)
-            marks.exact_terms |= plan.exact_terms
-            marks.themas |= plan.themas()
-        return marks
-
-    def matches(self, hit: Any) -> list[highlight.Match]:
-        """The query's matches in a hit; where the passage is tagged with a named vraagstuk, also what made the tag."""
-        text = hit["text"]
-        matches = highlight.query_matches(text, self.own, self.parts_of, self.exact_terms)
-        if self.themas:
-            matches = highlight.merge(matches, highlight.tag_matches(text, hit.get("tags"), "thema", self.themas))
-        return matches
-
-
-def _hit(hit: Any, marks: _Marks, explain: bool) -> dict:
+def _hit(hit: Any, marks: highlight.Marks, explain: bool) -> dict:
     """One hit as JSON."""
     text = hit["text"]
-    matches = marks.matches(hit)
+    matches = marks.matches(text, hit.get("tags"))
     out = {
         "document_id": hit["document_id"], "title": hit["title"], "type": hit["type"],
         "region": hit["region"], "date": hit["date"], "page": hit["page"], "section": hit["section"],

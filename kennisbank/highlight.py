@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from html import escape
 
 from kennisbank.analysis import exact_analyzer, text_analyzer
-from kennisbank.search import PHRASE_SLOP
+from kennisbank.search import PHRASE_SLOP, Built
 
 WINDOW_TOKENS = 45
 
@@ -126,6 +126,34 @@ def tag_matches(text: str, tags_json: str | None, kind: str, ids: set[str]) -> l
     return literal_matches(text, [m for tag in tags if tag["id"] in ids for m in tag["matched"]])
 
 
+@dataclass
+class Marks:
+    """What a snippet marks: the query's own terms, compound parts standing in, exact words, named vraagstukken."""
+
+    own: set[str]
+    parts_of: dict[str, tuple[str, ...]]
+    exact_terms: set[str]
+    themas: set[str]
+
+    @classmethod
+    def of(cls, plans: list[Built]) -> "Marks":
+        """The marks of every query searched (the typed one and a spelling correction)."""
+        marks = cls(set(), {}, set(), set())
+        for plan in plans:
+            marks.own |= plan.own_terms()
+            marks.parts_of.update(plan.parts_of)
+            marks.exact_terms |= plan.exact_terms
+            marks.themas |= plan.themas()
+        return marks
+
+    def matches(self, text: str, tags_json: str | None = None) -> list[Match]:
+        """The query's matches in a passage; where it is tagged with a named vraagstuk, also what made the tag."""
+        matches = query_matches(text, self.own, self.parts_of, self.exact_terms)
+        if self.themas:
+            matches = merge(matches, tag_matches(text, tags_json, "thema", self.themas))
+        return matches
+
+
 def literal_matches(text: str, phrases: list[str]) -> list[Match]:
     """Where the given phrases occur in the text, ignoring case (for tags: what made a label match).
 
@@ -162,7 +190,7 @@ def snippet(text: str, matches: list[Match], window: int = WINDOW_TOKENS) -> str
         for i in [*range(0, last, 3), last]:
             lo, hi = words[i], words[i + window] if i + window < len(words) else len(text)
             inside = [m for m in matches if lo <= m.start < hi]
-            middle = (bisect_right(words, inside[0].start) + bisect_right(words, inside[-1].start)) / 2 - 1 if inside else 0
+            middle = sum(bisect_right(words, m.start) for m in (inside[0], inside[-1])) / 2 - 1 if inside else 0
             centred = -abs(middle - (i + (window - 1) / 2))
             score = (len({m.term for m in inside}), len(inside), centred)
             if score > best:

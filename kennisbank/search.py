@@ -39,6 +39,7 @@ class Built:
     partial: list[Q.Query] = field(default_factory=list)  # between strict and loose: all, most, fewer of the words
     parts_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a query compound's stem -> its parts
     stems: set[str] = field(default_factory=set)  # the query words' own stems
+    every: Q.Query | None = None  # every concept present (a named vraagstuk by its tag or by all its words)
 
     def themas(self) -> set[str]:
         """The vraagstukken the query named (their tagged passages match too)."""
@@ -87,8 +88,8 @@ def _definitions(forms: list[str]) -> Q.Query | None:
     Instellingen (GI's)" or "regionaal veiligheidsteam (RVT)" — where a reader learns what it stands for."""
     abbreviations = _abbreviations()
     short = [f for f in forms if analysis.fold(f) in abbreviations]
-    phrases = {tuple(_index_terms(long) + _index_terms(abbr)) for long in forms if analysis.fold(long) not in abbreviations
-               for abbr in short}
+    long_forms = [f for f in forms if analysis.fold(f) not in abbreviations]
+    phrases = {tuple(_index_terms(long) + _index_terms(abbr)) for long in long_forms for abbr in short}
     phrases = [list(p) for p in sorted(phrases) if len(p) > 1]
     if not phrases:
         return None
@@ -199,7 +200,7 @@ def _concept_queries(words: list[str], terms: set[str], concepts: list, about: d
                     out.append(Q.AndMaybe(Q.Or([Q.ConstantScoreQuery(every, score=0.0), tagged]), Q.Or(own)))
                 else:
                     out.append(Q.Or([every, tagged]))
-                about[len(out) - 1] = Q.AndMaybe(tagged, Q.Or(own) if len(own) > 1 else every)
+                about[len(out) - 1] = Q.AndMaybe(tagged, Q.Or(own))
                 concepts.append((" ".join(words[i:i + n]), [f"thema:{thema}"]))
                 i += n
                 break
@@ -235,7 +236,7 @@ def build(parsed: ParsedQuery, words_override: list[list[str]] | None = None) ->
     terms: set[str] = set()
     exact_terms: set[str] = set()
     concepts: list = []
-    strict_alts, loose_parts, partial_levels = [], [], []
+    strict_alts, every_alts, loose_parts, partial_levels = [], [], [], []
     for n, clause in enumerate(parsed.clauses):
         words = words_override[n] if words_override else clause.words
         about: dict[int, Q.Query] = {}
@@ -250,41 +251,45 @@ def build(parsed: ParsedQuery, words_override: list[list[str]] | None = None) ->
             required = [Q.Every()]
         if not required:
             continue
-        tiers = _tiers(required, about)
-        loose = Q.Or(required) if len(required) > 1 else required[0]
         stems = [st for st in (analysis.query_forms(w).stem for w in words if not analysis.is_stopword(w)) if st]
-        if len(stems) > 1:  # a bonus when the words stand close together
-            near = _near(stems)
-            tiers[:1 + bool(about)] = [Q.AndMaybe(q, near) for q in tiers[:1 + bool(about)]]
+        tiers = _tiers(required, about, _near(stems) if len(stems) > 1 else None)
+        loose = Q.Or(required) if len(required) > 1 else required[0]
         if excluded:
             tiers = [Q.AndNot(q, Q.Or(excluded)) for q in tiers]
             loose = Q.AndNot(loose, Q.Or(excluded))
         strict_alts.append(tiers[0])
+        every_alts.append(tiers[1] if about else tiers[0])
         loose_parts.append(loose)
         for level, q in enumerate(tiers[1:]):
             if level == len(partial_levels):
                 partial_levels.append([])
             partial_levels[level].append(q)
-    strict_q = (Q.Or(strict_alts) if len(strict_alts) > 1 else strict_alts[0]) if strict_alts else None
-    loose_q = (Q.Or(loose_parts) if len(loose_parts) > 1 else loose_parts[0]) if loose_parts else None
-    partial = [Q.Or(qs) if len(qs) > 1 else qs[0] for qs in partial_levels]
+    strict_q, every_q, loose_q = (_any(alts) for alts in (strict_alts, every_alts, loose_parts))
+    partial = [_any(qs) for qs in partial_levels]
     words = [w for n, c in enumerate(parsed.clauses) for w in (words_override[n] if words_override else c.words)]
     forms = [analysis.query_forms(w) for w in words]
     parts_of = {f.stem: f.parts for f in forms if f.parts}
-    return Built(strict_q, loose_q, terms, exact_terms, concepts, partial, parts_of, {f.stem for f in forms})
+    return Built(strict_q, loose_q, terms, exact_terms, concepts, partial, parts_of, {f.stem for f in forms}, every_q)
 
 
-def _tiers(required: list[Q.Query], about: dict[int, Q.Query]) -> list[Q.Query]:
+def _any(alts: list[Q.Query]) -> Q.Query | None:
+    """One query for the alternatives of several OR clauses (None for none)."""
+    return (Q.Or(alts) if len(alts) > 1 else alts[0]) if alts else None
+
+
+def _tiers(required: list[Q.Query], about: dict[int, Q.Query], bonus: Q.Query | None = None) -> list[Q.Query]:
     """The queries that rank before "any of the words", best first: every concept, with a named vraagstuk's tag
-    first and then its words without the tag (when the query names one); then most of the concepts, fewer, ...
+    first and then its words without the tag (when the query names one), both with the bonus; then most of the
+    concepts, fewer, ...
 
     >>> [str(q) for q in _tiers([Q.Term("text", "a"), Q.Term("text", "b")], {0: Q.Term("thema", "x")})]
     ['(thema:x AND text:b)', '(text:a AND text:b)']
     """
     def every(qs: list[Q.Query]) -> Q.Query:
         return Q.And(qs) if len(qs) > 1 else qs[0]
-    named = [every([about.get(k, q) for k, q in enumerate(required)])] if about else []
-    return [*named, every(required), *_partial(required)]
+    whole = [every([about.get(k, q) for k, q in enumerate(required)])] if about else []
+    whole.append(every(required))
+    return [Q.AndMaybe(q, bonus) if bonus else q for q in whole] + _partial(required)
 
 
 def _partial(required: list[Q.Query]) -> list[Q.Query]:

@@ -48,17 +48,17 @@ def _about(thema: str) -> tuple[Q.Query, Any, Built]:
     concept = load_taxonomie().vraagstuk_by_name(thema)
     if concept is None:
         built = build(parse(thema))
-        return built.strict or Q.NullQuery(), None, built
+        return built.every or Q.NullQuery(), None, built
     return Q.Term("thema", concept.id), concept, build(parse(" OR ".join(concept.termen or (concept.label,))))
 
 
-def _evidence(hit: Any, concept: Any, ranking: Built) -> dict:
+def _evidence(hit: Any, concept: Any, marks: highlight.Marks) -> dict:
     """One evidence passage; for a taxonomy vraagstuk the snippet marks exactly what made the tag match."""
     text = hit["text"]
     if concept is not None:
         matches = highlight.tag_matches(text, hit.get("tags"), "thema", {concept.id})
     else:
-        matches = highlight.find_matches(text, ranking.terms, ranking.exact_terms)
+        matches = marks.matches(text, hit.get("tags"))
     return {"document_id": hit["document_id"], "title": hit["title"], "page": hit["page"],
             "position": hit["position"], "section": hit["section"], "text": text,
             "snippet": highlight.snippet(text, matches)}
@@ -74,13 +74,14 @@ def compare(engine: Engine, thema: str, regions: list[str] | None = None) -> dic
     # One search for all regions, best first: the ranking query is a large OR, slow to build once per region.
     scored = Q.AndMaybe(about, ranking.loose) if ranking.loose else about
     own: dict[str, list[Any]] = {name: [] for name in names}
+    marks = highlight.Marks.of([ranking])
     for hit in s.search(scored, limit=None, filter=Q.Or([Q.Term("regio", name) for name in names])):
         for name in hit["regio"].split(","):
             if name in own:
                 own[name].append(hit)
     for name in names:
         hits, count = own[name][:EVIDENCE], len(own[name])
-        evidence = [_evidence(hit, concept, ranking) for hit in hits]
+        evidence = [_evidence(hit, concept, marks) for hit in hits]
         best = max((float(h.score or 0) for h in hits), default=0.0)
         out["regions"].append({"region": name, "addressed": count >= MIN_PASSAGES, "score": round(best, 3),
                                "passages": count, "evidence": evidence})

@@ -275,6 +275,16 @@ def test_for_an_abbreviation_passages_that_spell_it_out_rank_higher(engine, monk
     assert boosted > spelled_out() and boosted >= 8
 
 
+def test_every_holds_a_named_vraagstuks_words_without_its_tag_and_strict_does_not(engine):
+    """`every` (comparison, spelling) keeps passages with all the words; `strict` (ranking) wants the tag."""
+    built, sets = build(parse("lokale teams versterken")), engine.docsets()
+    tagged = sets.term("thema", "lokale-teams-versterken")
+    assert sets.count(built.strict) == (sets.query(built.strict) & tagged).bit_count()
+    assert sets.count(built.every) > sets.count(built.strict)
+    plain = build(parse("gezinsadvocaat rol"))
+    assert sets.count(plain.every) == sets.count(plain.strict)
+
+
 def test_passages_about_the_named_vraagstuk_come_before_its_words_scattered(engine):
     """"lokale teams versterken" names a vraagstuk: passages tagged with it first, then the others with the words."""
     hits = engine.search("lokale teams versterken", limit=40, facets=False, explain=True)["hits"]
