@@ -1,22 +1,21 @@
-"""Show, per dev query, the top hits and where each missed nugget sits in the ranking (a tuning aid)."""
+"""Where the judged places of a dev query rank: its top hits, and every hit (down to 200) that covers a nugget.
+
+    .venv/bin/python bench/debug_query.py DATA_DIR [QUERY_ID ...]
+
+DATA_DIR holds an ingest of ../shared/corpus/pdf; without ids every dev query is shown. Text is normalised
+with the judge's own function, so a nugget counts here exactly where the judge counts it.
+"""
 from __future__ import annotations
 
 import json
-import re
 import sys
-import unicodedata
 from pathlib import Path
 
 from kennisbank.config import resolve
-from kennisbank.engine import Engine
+from kennisbank.search.engine import Engine
+from quality import load_judge
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-
-
-def norm(s: str) -> str:
-    s = unicodedata.normalize("NFKD", s)
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
-    return " " + re.sub(r"[^0-9a-z]+", " ", s).strip() + " "
 
 
 def main() -> None:
@@ -24,6 +23,7 @@ def main() -> None:
     wanted = set(sys.argv[2:])
     queries = json.loads((SHARED / "eval/dev_queries.json").read_text())
     engine = Engine(data)
+    norm = load_judge().norm
     for q in queries:
         if wanted and q["id"] not in wanted:
             continue
@@ -38,7 +38,7 @@ def main() -> None:
                       f"{hit['section'][-50:]!r} | {hit['text'][:90]!r}")
         s = engine.searcher()
         for i, n in enumerate(nuggets):
-            where = [h["pid"] for h in s.documents() if n in norm(h["text"][:2000])]
+            where = [h["pid"] for h in s.all_passages() if n in norm(h["text"][:2000])]
             print(f"  nugget {i} {q['nuggets'][i]!r}: in {where}")
 
 

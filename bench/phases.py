@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kennisbank import analysis, bulk, documents, index
 from kennisbank.config import DataDir
-from kennisbank.engine import Engine
+from kennisbank.search.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -216,7 +216,7 @@ def sample_queries(engine: Engine, n: int, seed: int = 11) -> list[tuple[str, st
 
     rng = random.Random(seed)
     dev = [("dev", q["query"]) for q in json.loads((SHARED / "eval" / "dev_queries.json").read_text())]
-    s = engine.searcher()
+    s = engine.searcher().raw  # whoosh's own searcher: sample stored passages by number
     total = s.doc_count_all()
     texts = []
     for docnum in sorted(rng.sample(range(total), min(400, total))):

@@ -26,7 +26,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import OrGroup, QueryParser
 
 from kennisbank.config import resolve
-from kennisbank.engine import Engine
+from kennisbank.search.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -48,7 +48,7 @@ def ingest_shared(data: Path) -> None:
 
 def passages(engine: Engine) -> list[dict]:
     """Every stored passage: pid and text."""
-    return [{"pid": d["pid"], "text": d["text"]} for d in engine.searcher().documents()]
+    return [{"pid": d["pid"], "text": d["text"]} for d in engine.searcher().all_passages()]
 
 
 def whoosh_plain(rows: list[dict], folder: Path):

@@ -27,9 +27,8 @@ OUT = BENCH / "out"
 
 import corpus_gen  # noqa: E402
 import phases  # noqa: E402
-
 from kennisbank.config import DataDir  # noqa: E402
-from kennisbank.engine import Engine  # noqa: E402
+from kennisbank.search.engine import Engine  # noqa: E402
 
 
 def machine() -> dict:
@@ -135,7 +134,7 @@ def peers_phase(engine: Engine, queries: list[tuple[str, str]], res: dict) -> di
     import peers
 
     log("peers: reading the stored passages")
-    rows = [(d["pid"], d["text"]) for d in engine.searcher().documents()]
+    rows = [(d["pid"], d["text"]) for d in engine.searcher().all_passages()]
     texts = [q for _k, q in queries]
     out: dict = {"passages": len(rows)}
     ours_p50, ours_p95 = res["search"]["all"]["p50"], res["search"]["all"]["p95"]

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
 from indexer.model import DOCUMENT_TYPES, Metadata, Page
-from kennisbank.store import slugify
+from kennisbank.analysis import fold, slugify
 from kennisbank.taxonomie import load as load_taxonomie
 
 MONTHS = {m: i for i, m in enumerate(
@@ -33,9 +32,7 @@ _TYPE_SIGNALS = (  # first match wins; checked in the title, then the first page
 
 def _fold(text: str) -> str:
     """Lowercase without accents, punctuation as spaces."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " " + re.sub(r"[^0-9a-z+]+", " ", text).strip() + " "
+    return " " + re.sub(r"[^0-9a-z+]+", " ", fold(text)).strip() + " "
 
 
 def infer_title(pages: list[Page], filename: str = "") -> str:

@@ -5,8 +5,6 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from whoosh import query as Q
-
 from kennisbank import index
 from kennisbank.config import DataDir
 from kennisbank.store import Store
@@ -15,7 +13,7 @@ from kennisbank.store import Store
 def _labels(hit: Any) -> dict[str, list[str]]:
     """Label kind -> 'label (gevonden: ...)' strings for one stored passage."""
     tags = json.loads(hit.get("tags") or "{}")
-    out: dict[str, list[str]] = {"regio": [r for r in hit["regio"].split(",") if r]}
+    out: dict[str, list[str]] = {"regio": [r for r in hit["passage_regio"].split(",") if r]}
     for kind in ("principe", "thema", "organisatie", "genoemd"):
         out[kind] = [f"{t['label']} (gevonden: {', '.join(repr(m) for m in t['matched'][:3])})"
                      for t in tags.get(kind, [])]
@@ -24,9 +22,9 @@ def _labels(hit: Any) -> dict[str, list[str]]:
     return out
 
 
-def passages_of(searcher: Any, doc_id: str) -> list[dict]:
+def passages_of(searcher: index.Searcher, doc_id: str) -> list[dict]:
     """All passages of one document in reading order."""
-    hits = searcher.search(Q.Term("document_id", doc_id), limit=None, sortedby="position")
+    hits = searcher.passages(doc_id)
     return [{"position": h["position"], "page": h["page"], "section": h["section"], "text": h["text"],
              "ocr": bool(h.get("ocr")), "werkend": bool(h.get("werkend")), "labels": _labels(h),
              "tags": json.loads(h.get("tags") or "{}")} for h in hits]

@@ -14,8 +14,17 @@ from concurrent.futures import ProcessPoolExecutor
 from indexer.model import RefusedError
 from kennisbank import index
 from kennisbank.config import DataDir
-from kennisbank.documents import (ADDED, PRESENT, REFUSED, REPLACED, Outcome, _changes, _drop_unused_original,
-                                  _record, _undo)
+from kennisbank.documents import (
+    ADDED,
+    PRESENT,
+    REFUSED,
+    REPLACED,
+    Outcome,
+    _changes,
+    _drop_unused_original,
+    _record,
+    _undo,
+)
 from kennisbank.store import Record, Store, sha256
 
 BULK_BATCH = 50  # documents per index commit
@@ -135,10 +144,7 @@ def _write_batch(data_dir: DataDir, store: Store, batch: list) -> list[tuple[Out
                     written.append((record, previous, filename, digest, started, had_original))
                     store.put_original(data, prepared.kind)
                     store.save(record)
-                    w.delete_by_term("document_id", meta.id)
-                    for passage in prepared.passages:
-                        w.add_document(**index.passage_fields(meta, digest, passage,
-                                                              f"{meta.id}:{passage.position}"))
+                    w.replace(meta, digest, prepared.passages)
         except BaseException:
             for record, previous, _f, _d, _s, had_original in reversed(written):
                 _undo(store, record, previous, had_original)

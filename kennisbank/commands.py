@@ -225,7 +225,7 @@ def cmd_check(data: DataDir, args: Namespace) -> int:
 
 @_guard
 def cmd_search(data: DataDir, args: Namespace) -> int:
-    from kennisbank.engine import Engine
+    from kennisbank.search.engine import Engine
 
     if not 1 <= args.limit <= 100 or args.offset < 0:
         raise UserError("--limit moet tussen 1 en 100 liggen en --offset mag niet negatief zijn")

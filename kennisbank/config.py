@@ -16,7 +16,7 @@ class DataDir:
 
     @property
     def index(self) -> Path:
-        """The whoosh index directory."""
+        """The link to the active index generation."""
         return self.root / "index"
 
     @property

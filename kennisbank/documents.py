@@ -62,7 +62,8 @@ def add_bytes(data_dir: DataDir, data: bytes, filename: str, overrides: dict | N
     with index.write_lock(data_dir):
         ix = index.open_index(data_dir)
         previous = store.get(meta.id)
-        if previous and previous.sha256 == digest and previous.status == "indexed" and not _changes(previous, overrides):
+        unchanged = previous and previous.sha256 == digest and not _changes(previous, overrides)
+        if unchanged and previous.status == "indexed":
             return Outcome(filename, PRESENT, meta.id, "al aanwezig", previous.passages)
         record = _record(meta, digest, prepared.kind, filename, len(prepared.pages), len(prepared.passages))
         had_original = store.original_path(record).exists()
@@ -95,8 +96,10 @@ def _record(meta: Metadata, digest: str, kind: str, filename: str, pages: int, p
 def safe_filename(name: str) -> str:
     """The last part of a file name without control or format characters: a label, never a path.
 
-    >>> safe_filename("../../etc/passwd"), safe_filename("C:\\\\map\\\\plan.pdf"), safe_filename("a\\x1b[31mb\\u202e.md")
-    ('passwd', 'plan.pdf', 'a[31mb.md')
+    >>> safe_filename("../../etc/passwd"), safe_filename("C:\\\\map\\\\plan.pdf")
+    ('passwd', 'plan.pdf')
+    >>> safe_filename("a\\x1b[31mb\\u202e.md")
+    'a[31mb.md'
     """
     last = name.replace("\\", "/").rsplit("/", 1)[-1]
     return "".join(c for c in last if unicodedata.category(c)[0] != "C").strip()[:200] or "document"
@@ -161,9 +164,7 @@ def reindex(data_dir: DataDir, progress=None) -> tuple[int, list[Outcome]]:
                     except (RefusedError, OSError) as exc:
                         problems.append(Outcome(record.filename, REFUSED, record.id, str(exc)))
                         continue
-                    for passage in prepared.passages:
-                        w.add_document(**index.passage_fields(prepared.meta, record.sha256, passage,
-                                                              f"{record.id}:{passage.position}"))
+                    w.add(prepared.meta, record.sha256, prepared.passages)
                     record.status, record.passages = "indexed", len(prepared.passages)
                     count += 1
                     if progress:

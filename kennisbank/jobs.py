@@ -31,8 +31,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from kennisbank import documents
+from kennisbank.analysis import slugify
 from kennisbank.config import DataDir
-from kennisbank.store import EXTENSIONS, Store, sha256, slugify
+from kennisbank.store import EXTENSIONS, Store, sha256
 
 log = logging.getLogger(__name__)
 
@@ -253,7 +254,8 @@ def run_job(data: DataDir, job_id: str, progress: Progress | None = None,
         try:
             content = _original(data, job).read_bytes()
         except OSError as exc:
-            outcome = documents.Outcome(job.filename, documents.REFUSED, message=f"origineel ontbreekt ({exc.strerror})")
+            reason = f"origineel ontbreekt ({exc.strerror})"
+            outcome = documents.Outcome(job.filename, documents.REFUSED, message=reason)
             _finish(data, job, outcome)
             return outcome
         try:

@@ -7,7 +7,6 @@ import logging
 import os
 import re
 import tempfile
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -48,22 +47,8 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def slugify(text: str) -> str:
-    """A safe document id from a title or file name.
-
-    >>> slugify("Plan van Aanpak: Centraal Gelderland (2022).pdf")
-    'plan-van-aanpak-centraal-gelderland-2022-pdf'
-    >>> slugify("../../etc/passwd")
-    'etc-passwd'
-    """
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:120].strip("-")
-    return slug or "document"
-
-
 def valid_id(doc_id: str) -> bool:
-    """True for ids that are safe as file names (what slugify makes).
+    """True for ids that are safe as file names (what analysis.slugify makes).
 
     >>> valid_id("factsheet-proeftuinen"), valid_id("../x"), valid_id(""), valid_id("plan\\n")
     (True, False, False, False)

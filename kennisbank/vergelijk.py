@@ -14,13 +14,11 @@ import sys
 from argparse import Namespace
 from typing import Any
 
-from whoosh import query as Q
-
-from kennisbank import highlight
 from kennisbank.config import DataDir
-from kennisbank.engine import Engine
-from kennisbank.query import parse
-from kennisbank.search import Built, build
+from kennisbank.index.query import AndMaybe, Node, Nothing, Or, Term
+from kennisbank.search import highlight
+from kennisbank.search.engine import Engine
+from kennisbank.search.plan import QueryPlan, plan_for
 from kennisbank.taxonomie import load as load_taxonomie
 
 MIN_PASSAGES = 1
@@ -43,13 +41,13 @@ def _region_names(selected: list[str] | None = None) -> list[str]:
     return names
 
 
-def _about(thema: str) -> tuple[Q.Query, Any, Built]:
+def _about(thema: str) -> tuple[Node, Any, QueryPlan]:
     """The query that says a passage is about the thema, its taxonomy concept (or None), and the ranking query."""
     concept = load_taxonomie().vraagstuk_by_name(thema)
     if concept is None:
-        built = build(parse(thema))
-        return built.every or Q.NullQuery(), None, built
-    return Q.Term("thema", concept.id), concept, build(parse(" OR ".join(concept.termen or (concept.label,))))
+        typed = plan_for(thema)
+        return typed.all_concepts or Nothing(), None, typed
+    return Term("thema", concept.id), concept, plan_for(" OR ".join(concept.termen or (concept.label,)))
 
 
 def _evidence(hit: Any, concept: Any, marks: highlight.Marks) -> dict:
@@ -72,11 +70,11 @@ def compare(engine: Engine, thema: str, regions: list[str] | None = None) -> dic
     out = {"thema": thema, "vraagstuk": concept.id if concept else None,
            "label": concept.label if concept else thema, "rule": RULE, "regions": []}
     # One search for all regions, best first: the ranking query is a large OR, slow to build once per region.
-    scored = Q.AndMaybe(about, ranking.loose) if ranking.loose else about
+    scored = AndMaybe(about, ranking.loose) if ranking.loose else about
     own: dict[str, list[Any]] = {name: [] for name in names}
     marks = highlight.Marks.of([ranking])
-    for hit in s.search(scored, limit=None, filter=Q.Or([Q.Term("regio", name) for name in names])):
-        for name in hit["regio"].split(","):
+    for hit in s.search(scored, limit=None, filter=Or([Term("passage_regio", name) for name in names])):
+        for name in hit["passage_regio"].split(","):
             if name in own:
                 own[name].append(hit)
     for name in names:
@@ -93,7 +91,7 @@ def matrix(engine: Engine, regions: list[str] | None = None) -> dict:
     names = _region_names(regions)
     tax = load_taxonomie()
     sets = engine.docsets()
-    per_region = {name: sets.term("regio", name) for name in names}
+    per_region = {name: sets.term("passage_regio", name) for name in names}
     cells = []
     for concept in tax.vraagstukken:
         docs = sets.term("thema", concept.id)

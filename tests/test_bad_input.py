@@ -20,10 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer import extract
-from kennisbank import documents, highlight
+from kennisbank import documents
 from kennisbank.config import DataDir
-from kennisbank.engine import Engine
-from kennisbank.query import MAX_QUERY_CHARS
+from kennisbank.search import highlight
+from kennisbank.search.engine import Engine
+from kennisbank.search.query import MAX_QUERY_CHARS
 from kennisbank.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,7 +5,7 @@ import pytest
 
 from kennisbank import bulk, documents, index
 from kennisbank.config import DataDir
-from kennisbank.engine import Engine
+from kennisbank.search.engine import Engine
 from kennisbank.store import Store
 
 REGIONS = ("Zeeland", "Flevoland", "Friesland", "Utrecht", "Amsterdam")

@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from whoosh import query as Q
 
 from kennisbank import documents, index
 from kennisbank.config import DataDir
 from kennisbank.documents import ADDED, PRESENT, REFUSED, REPLACED
+from kennisbank.index.query import Term
 from kennisbank.store import Store, sha256
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -50,14 +50,14 @@ def _exact_hits(data: DataDir, word: str) -> list[str]:
     """Passage ids whose text has this folded word (straight from the index, no ranking)."""
     ix = index.open_index(data, create=False)
     with index.searcher(ix) as s:
-        return sorted(h["pid"] for h in s.search(Q.Term("exact", word), limit=None))
+        return sorted(h["pid"] for h in s.search(Term("exact", word), limit=None))
 
 
 def _passages(data: DataDir) -> dict[str, tuple]:
     """pid -> everything stored about a passage."""
     ix = index.open_index(data, create=False)
     with index.searcher(ix) as s:
-        return {d["pid"]: tuple(sorted(d.items())) for d in s.all_stored_fields()}
+        return {d["pid"]: tuple(sorted(d.items())) for d in s.all_passages()}
 
 
 def test_add_stores_original_and_record_and_indexes_passages(data):
@@ -92,7 +92,7 @@ def test_same_content_with_new_metadata_updates_the_record(data):
     assert (record.title, record.region) == ("Werkplan Zeeland 2024", "Zeeland")
     ix = index.open_index(data, create=False)
     with index.searcher(ix) as s:
-        assert {d["title"] for d in s.all_stored_fields()} == {"Werkplan Zeeland 2024"}
+        assert {d["title"] for d in s.all_passages()} == {"Werkplan Zeeland 2024"}
 
 
 def test_new_version_with_the_same_id_replaces_the_old_one(data):

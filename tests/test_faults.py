@@ -25,7 +25,7 @@ import pytest
 
 from kennisbank import documents, index
 from kennisbank.config import DataDir
-from kennisbank.engine import Engine
+from kennisbank.search.engine import Engine
 from kennisbank.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kennisbank.analysis import slugify
 from kennisbank.config import DataDir
-from kennisbank.store import Record, Store, _atomic_write, sha256, slugify, valid_id
+from kennisbank.store import Record, Store, _atomic_write, sha256, valid_id
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kennisbank import vergelijk
-from kennisbank.engine import Engine
+from kennisbank.search.engine import Engine
 from kennisbank.taxonomie import load as load_taxonomie
 
 FACTSHEET = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "documenten" / "factsheet-proeftuinen.md"
@@ -30,7 +30,7 @@ def _region(result: dict, name: str) -> dict:
 
 def _stored(engine: Engine, evidence: dict) -> dict:
     """The stored fields of an evidence passage."""
-    return engine.searcher().document(pid=f"{evidence['document_id']}:{evidence['position']}")
+    return engine.searcher().passage(f"{evidence['document_id']}:{evidence['position']}")
 
 
 def _factsheet_assignment(name: str) -> str:
@@ -56,14 +56,14 @@ def test_regions_the_factsheet_assigns_a_vraagstuk_address_it_with_their_own_pas
     assert own, [ev["section"] for ev in row["evidence"]]
     for ev in row["evidence"]:
         assert set(ev) >= EVIDENCE_KEYS and "<mark>" in ev["snippet"]
-        assert region in _stored(engine, ev)["regio"].split(",")
+        assert region in _stored(engine, ev)["passage_regio"].split(",")
 
 
 def test_a_region_only_mentioned_in_another_regions_passage_does_not_count(engine):
     s = engine.searcher()
-    mentioned = [d for d in s.all_stored_fields()
+    mentioned = [d for d in s.all_passages()
                  if {"West-Brabant West", "west-brabant-west"} & set(d["genoemd"].split(","))
-                 and "Hart van Brabant" in d["regio"].split(",")
+                 and "Hart van Brabant" in d["passage_regio"].split(",")
                  and "complexe-scheidingen" in d["thema"].split(",")]
     assert mentioned  # a Hart van Brabant passage about complexe scheidingen names West-Brabant West
     result = vergelijk.compare(engine, "complexe scheidingen")
@@ -80,7 +80,8 @@ def test_evidence_always_belongs_to_the_region(engine, thema):
         assert row["addressed"] == (row["passages"] >= 1) == bool(row["evidence"])
         assert len(row["evidence"]) <= min(row["passages"], vergelijk.EVIDENCE)
         for ev in row["evidence"]:
-            assert row["region"] in _stored(engine, ev)["regio"].split(","), (thema, row["region"], ev["section"])
+            stored = _stored(engine, ev)["passage_regio"].split(",")
+            assert row["region"] in stored, (thema, row["region"], ev["section"])
 
 
 def test_free_text_thema_outside_the_taxonomy(engine):

@@ -41,7 +41,7 @@ def test_one_engine_per_process(app, client):
     client.get("/?q=gezin")
     client.get("/api/search?q=klantreis")
     assert app.extensions["kennisbank"]["engine"] is engine
-    assert engine._searcher is not None  # opened once and kept
+    assert engine.is_open  # opened once and kept
 
 
 def test_404_and_405_pages_are_dutch_html_or_json(client):

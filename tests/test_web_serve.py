@@ -38,7 +38,7 @@ def test_corpus_is_ingested_once_when_the_index_is_empty(tmp_path, monkeypatch):
     app = build(data, "127.0.0.1", corpus)
     records = Store(data).all()
     assert [(r.id, r.type, r.date) for r in records] == [("plan-friesland", "projectplan", "2024")]
-    assert app.extensions["kennisbank"]["engine"]._searcher is not None  # warmed before the first request
+    assert app.extensions["kennisbank"]["engine"].is_open  # warmed before the first request
     (corpus / "tweede.md").write_text(PLAN.replace("Friesland", "Zeeland"), encoding="utf-8")
     build(data, "127.0.0.1", corpus)
     assert len(Store(data).all()) == 1  # not empty any more: nothing ingested

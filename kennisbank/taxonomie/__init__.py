@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from kennisbank.analysis import fold, stem
 
 log = logging.getLogger(__name__)
 
@@ -67,14 +68,12 @@ class Regio:
 
 
 def normaliseer(text: str) -> str:
-    """Casefolded, without diacritics, hyphens as spaces, single spaces, no surrounding quotes or punctuation.
+    """Folded (analysis.fold), hyphens as spaces, single spaces, no surrounding quotes or punctuation.
 
     >>> normaliseer("  Gelderland- Zuid "), normaliseer("Fryslân"), normaliseer("GI’s"), normaliseer("'MDA++'")
     ('gelderland zuid', 'fryslan', "gi's", 'mda++')
     """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = text.replace("’", "'").replace("‘", "'")
+    text = fold(text).replace("’", "'").replace("‘", "'")
     return " ".join(_DASHES.sub(" ", text).split()).strip(_EDGE)
 
 
@@ -83,25 +82,13 @@ def _woorden(text: str) -> str:
     return " ".join(w for w in (w.strip("'") for w in _NON_WORD.sub(" ", normaliseer(text)).split()) if w)
 
 
-def _stam(woord: str) -> str:
-    """A crude Dutch stem so that plural and inflected forms meet (scheidingen ~ scheiding, lokale ~ lokaal)."""
-    if len(woord) <= 3 or not woord.isalpha():
-        return woord
-    for suffix in ("s", "en", "e"):
-        if woord.endswith(suffix) and len(woord) - len(suffix) >= 3:
-            woord = woord[: -len(suffix)]
-    if len(woord) > 3 and woord[-1] == woord[-2] and woord[-1] not in "aeiou":
-        woord = woord[:-1]
-    return re.sub(r"([aeou])\1([^aeiou])$", r"\1\2", woord)
-
-
 def _stammen(text: str) -> str:
-    """Every word of the text by its crude stem.
+    """Every word of the text by its stem (analysis.stem), so that plural and inflected forms meet.
 
     >>> _stammen("Complexe scheidingen") == _stammen("complexe scheiding")
     True
     """
-    return " ".join(_stam(w) for w in _woorden(text).split())
+    return " ".join(stem(w) for w in _woorden(text).split())
 
 
 @dataclass

@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kennisbank import index
 from kennisbank.config import resolve
-from kennisbank.engine import Engine
+from kennisbank.search.engine import Engine
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from kennisbank import index
 from kennisbank.config import DataDir
-from kennisbank.engine import Engine
+from kennisbank.search.engine import Engine
 
 T = TypeVar("T")
 FILTERS = ("regio", "thema", "principe", "organisatie", "type", "jaar", "werkend")
@@ -36,7 +36,7 @@ def engine() -> Engine:
 
 
 def with_engine(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Call fn(engine, ...) while holding the engine lock (one whoosh searcher is shared by all threads)."""
+    """Call fn(engine, ...) while holding the engine lock (one index searcher is shared by all threads)."""
     with current_app.extensions["kennisbank"]["lock"]:
         return fn(engine(), *args, **kwargs)
 

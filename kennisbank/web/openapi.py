@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kennisbank.search import FACET_FIELDS
+from kennisbank.search.facets import FACET_FIELDS
 from kennisbank.web.zoeken import MAX_API_LIMIT, MAX_API_OFFSET
 
 STR = {"type": "string"}

@@ -5,10 +5,11 @@ import json
 import re
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request
-from whoosh import query as Q
 
-from kennisbank import highlight, vergelijk
-from kennisbank.store import slugify
+from kennisbank import vergelijk
+from kennisbank.analysis import slugify
+from kennisbank.index.query import And, Term
+from kennisbank.search import highlight
 from kennisbank.web import common
 
 bp = Blueprint("vergelijken", __name__)
@@ -129,13 +130,13 @@ def regions_side_by_side(engine, regions: list[str]) -> list[dict]:
 def best_passage(searcher, vraagstuk: str, region: str) -> dict | None:
     """The region's passage with the most distinct words that tagged it with the vraagstuk, those words marked."""
     best, best_key, best_words = None, None, []
-    for hit in searcher.search(Q.And([Q.Term("thema", vraagstuk), Q.Term("regio", region)]), limit=None,
+    for hit in searcher.search(And([Term("thema", vraagstuk), Term("passage_regio", region)]), limit=None,
                                scored=False):
         tags = json.loads(hit.get("tags") or "{}").get("thema", [])
         words = next((t.get("matched", []) for t in tags if t.get("id") == vraagstuk), [])
         key = (len({w.lower() for w in words}), -hit["position"])
         if best_key is None or key > best_key:
-            best, best_key, best_words = hit.fields(), key, words
+            best, best_key, best_words = hit, key, words
     if best is None:
         return None
     return {"document_id": best["document_id"], "title": best["title"], "page": best["page"],

@@ -1,0 +1,130 @@
+"""Index generations in the data dir: open the active one, build a new one beside it, switch atomically.
+
+data/index is a link to the active generation folder (data/index-<n>); `reindex` fills a new generation and
+`activate` points the link at it in one step. Each generation records the rules fingerprint it was built with.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+
+from indexer import PIPELINE_VERSION
+from kennisbank import taxonomie
+from kennisbank.analysis import configure, fingerprint
+from kennisbank.config import DataDir
+from kennisbank.index.schema import make_schema
+
+INDEX_NAME = "passages"
+RULES_FILE = "taalregels.txt"  # the rules fingerprint an index generation was built with
+
+
+class IndexDamagedError(RuntimeError):
+    """The index cannot be opened or read; `kennisbank reindex` rebuilds it from the store."""
+
+
+def exists(data: DataDir) -> bool:
+    """True when the data dir holds an index (a table of contents; whether it is readable shows on opening)."""
+    return any(data.index.glob(f"_{INDEX_NAME}_*.toc"))
+
+
+def expected(data: DataDir) -> bool:
+    """True when an index should be there: the link to one was made, or the store has documents."""
+    return data.index.is_symlink() or data.index.exists() or any(data.records.glob("*.json"))
+
+
+@functools.lru_cache(maxsize=1)
+def _field_names() -> frozenset[str]:
+    return frozenset(make_schema().names())
+
+
+def _use_word_cache(data: DataDir) -> None:
+    """Let the analysis chain keep its compound dictionary in this data dir (same at index and query time)."""
+    path = data.cache / "woorden.pickle"
+    if _configured.get("cache") != path:
+        data.cache.mkdir(parents=True, exist_ok=True)
+        configure(cache=path)
+        _configured["cache"] = path
+
+
+_configured: dict[str, Path] = {}
+
+
+def open_index(data: DataDir, create: bool = True) -> Any:
+    """Open the index, creating an empty one when there is none (and create is True)."""
+    _use_word_cache(data)
+    if not exists(data):
+        if expected(data):  # never start a new, empty index over documents that the store still has
+            raise IndexDamagedError(f"de index in {data.index} ontbreekt of is onvolledig, terwijl de opslag "
+                                    "documenten heeft; herstel hem met 'kennisbank reindex'")
+        if not create:
+            raise IndexDamagedError(f"geen index in {data.root}; voeg documenten toe of draai 'kennisbank reindex'")
+        data.root.mkdir(parents=True, exist_ok=True)
+        ix = new_index(data)
+        activate(data, ix)
+        return ix
+    try:
+        ix = whoosh_index.open_dir(str(data.index), indexname=INDEX_NAME)
+        ix.doc_count()  # reads the segment list, so a damaged TOC shows here, not in the first search
+    except Exception as exc:  # whoosh raises many kinds here; all mean the same to the user
+        raise IndexDamagedError(
+            f"de index in {data.index} is beschadigd of onleesbaar ({type(exc).__name__}: {exc}); "
+            "herstel hem met 'kennisbank reindex'") from exc
+    if frozenset(ix.schema.names()) != _field_names():
+        raise IndexDamagedError(f"de index in {data.index} is gemaakt door een andere versie van Kennisbank "
+                                "(andere velden); bouw hem opnieuw op met 'kennisbank reindex'")
+    return ix
+
+
+def new_index(data: DataDir) -> Any:
+    """An empty index in a fresh generation folder beside the active one (not active yet)."""
+    existing = [int(p.name.split("-")[1]) for p in data.root.glob("index-*") if p.name.split("-")[1].isdigit()]
+    folder = data.root / f"index-{max(existing, default=0) + 1}"
+    folder.mkdir(parents=True)
+    (folder / RULES_FILE).write_text(rules_fingerprint() + "\n", encoding="utf-8")
+    return whoosh_index.create_in(str(folder), make_schema(), indexname=INDEX_NAME)
+
+
+def rules_fingerprint() -> str:
+    """A short hash of what decides the index's content: the analysis rules and word lists, the taxonomy that
+    tags passages, and the ingest pipeline's version. Under another one, passages, forms or tags differ."""
+    digest = hashlib.sha256(f"{fingerprint()} {PIPELINE_VERSION}".encode())
+    for path in sorted(taxonomie.DATA_DIR.glob("*.toml")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def stale_rules(data: DataDir) -> str | None:
+    """A plain-words problem when the active index was built under other rules, else None."""
+    marker = data.index / RULES_FILE
+    built = marker.read_text(encoding="utf-8").strip() if marker.exists() else "onbekend"
+    if built == (now := rules_fingerprint()):
+        return None
+    return (f"de index is gebouwd met andere taalregels, taxonomie of verwerking (versie {built}, nu {now}): "
+            "zoeken en vergelijken missen dan vormen en labels; bouw hem opnieuw op met 'kennisbank reindex'")
+
+
+def activate(data: DataDir, ix: Any) -> None:
+    """Point data/index at the folder of ix in one atomic step and remove older generations."""
+    folder = Path(ix.storage.folder)
+    tmp = data.root / ".index-link"
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(folder.name)
+    if data.index.exists() and not data.index.is_symlink():
+        shutil.rmtree(data.index)  # a plain folder from an older layout
+    os.replace(tmp, data.index)
+    for old in data.root.glob("index-*"):
+        if old.is_dir() and old.name != folder.name:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(data: DataDir, ix: Any) -> None:
+    """Remove an index generation that was never activated (a failed or interrupted rebuild)."""
+    folder = Path(ix.storage.folder)
+    if folder.resolve() != data.index.resolve() and folder.parent == data.root:
+        shutil.rmtree(folder, ignore_errors=True)

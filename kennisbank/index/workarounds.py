@@ -1,0 +1,51 @@
+"""Every workaround for a whoosh bug, in one place: what it works around, and in which version.
+
+All three concern whoosh-reloaded 2.7.5 (the pinned version; whoosh 2.7.4 has the same code). When whoosh is
+upgraded, check each against the new version and drop what it fixes.
+
+1. `AndNotMatcher` let an excluded passage through as the first hit of a segment (whoosh-community/whoosh#419):
+   patched by `apply()` when the index package is imported.
+2. A span query's boost is ignored when scoring: `SpanNear` applies it.
+3. `Searcher.refresh()` reuses a segment's reader with its old deletions and keeps segments that a merge or a
+   reindex replaced, so removed passages stay and others double: `reading.OpenIndex` never calls it and opens
+   the index afresh instead.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from whoosh import matching
+from whoosh.matching.binary import AndNotMatcher
+from whoosh.query import spans
+
+_applied: list[bool] = []
+
+
+def apply() -> None:
+    """Patch whoosh's AndNotMatcher (once).
+
+    Its _find_first only skipped when both sub-matchers stood on the same id, so with the exclusion still
+    behind ("Tilburg -verklarende": the first Tilburg passage also says "verklarende") that passage matched.
+    """
+    if _applied:
+        return
+
+    def _find_first(self: Any) -> None:
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()  # skips the exclusion forward first, then every excluded id
+
+    AndNotMatcher._find_first = _find_first
+    _applied.append(True)
+
+
+class SpanNear(spans.SpanNear2):
+    """whoosh's SpanNear2 (any order) with its boost applied."""
+
+    def __init__(self, qs: list[Any], slop: int, boost: float = 1.0):
+        super().__init__(qs, slop=slop, ordered=False)
+        self.boost = boost
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        """The span matcher, its scores multiplied by the boost."""
+        m = super().matcher(searcher, context)
+        return m if self.boost == 1.0 or not m.is_active() else matching.WrappingMatcher(m, self.boost)

@@ -1,0 +1,12 @@
+"""Search: from what a professional types to ranked passages with snippets and facets.
+
+A query flows one way through these modules:
+
+1. `query.parse`: words, "phrases", -exclusions, OR-alternatives and field filters (never raises).
+2. `analyse.analyse`: every query word analysed once (stem, compound parts) and the runs that name a
+   taxonomy concept (an abbreviation and its long forms, a vraagstuk).
+3. `plan.plan`: the index queries, best first (strict, partial, loose), and the terms to mark;
+   `filters.filter_query` turns the filters into one index query; `spelling.suggest` offers "Bedoelde u".
+4. `engine.Engine.search`: runs the plan on the index (kennisbank.index), then `rank` spreads the hits over
+   documents and sections, `facets` counts values, `highlight` makes the snippets.
+"""

@@ -1,0 +1,52 @@
+"""Tests for kennisbank.index.generations: open, create, switch generations atomically, the rules fingerprint."""
+from __future__ import annotations
+
+import pytest
+
+from kennisbank import index
+from kennisbank.index import generations
+
+
+def test_open_without_create_on_an_empty_dir_is_a_clear_error(data):
+    with pytest.raises(index.IndexDamagedError, match="geen index"):
+        index.open_index(data, create=False)
+    assert not index.exists(data)
+
+
+def test_open_creates_a_generation_behind_a_link(data):
+    ix = index.open_index(data)
+    assert index.exists(data)
+    assert data.index.is_symlink() and data.index.resolve() == (data.root / "index-1").resolve()
+    assert ix.doc_count() == 0
+    assert index.open_index(data, create=False).doc_count() == 0
+
+
+def test_activate_switches_to_the_new_generation_and_drops_the_old(data, meta, passages, pids):
+    old = index.open_index(data)
+    index.replace_document(old, meta(), "a" * 64, passages("oude tekst over de klantreis"))
+    new = index.new_index(data)
+    assert new.storage.folder.endswith("index-2")
+    index.replace_document(new, meta("plan-b"), "b" * 64, passages("nieuwe tekst"))
+    assert pids(index.open_index(data)) == ["plan-a:0"]  # not active yet
+    index.activate(data, new)
+    assert data.index.resolve().name == "index-2"
+    assert not (data.root / "index-1").exists()
+    assert pids(index.open_index(data)) == ["plan-b:0"]
+
+
+def test_the_rules_fingerprint_follows_the_taxonomy_and_the_pipeline_version(tmp_path, monkeypatch):
+    from kennisbank import taxonomie
+
+    before = index.rules_fingerprint()
+    copy = tmp_path / "taxonomie"
+    copy.mkdir()
+    for path in taxonomie.DATA_DIR.glob("*.toml"):
+        (copy / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setattr(taxonomie, "DATA_DIR", copy)
+    assert index.rules_fingerprint() == before
+    with (copy / "vraagstukken.toml").open("a", encoding="utf-8") as f:
+        f.write('\n[[vraagstuk]]\nid = "wachtlijsten"\nlabel = "Wachtlijsten"\ntermen = ["wachtlijst"]\n')
+    edited = index.rules_fingerprint()
+    assert edited != before
+    monkeypatch.setattr(generations, "PIPELINE_VERSION", generations.PIPELINE_VERSION + 1)
+    assert index.rules_fingerprint() not in (before, edited)
