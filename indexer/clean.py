@@ -212,7 +212,8 @@ def _keeps_hyphen(word: str, rest: str, known: frozenset[str] = frozenset()) -> 
     """Whether a compound split at a line end keeps its hyphen: the document writes it so
     elsewhere, or Dutch spelling asks for it (prefixes, acronyms, clashing vowels).
 
-    >>> [_keeps_hyphen(w, r) for w, r in (("jeugdbeschermings", "keten"), ("zee", "egel"), ("niet", "cliënt"), ("GGZ", "instelling"))]
+    >>> pairs = (("jeugdbeschermings", "keten"), ("zee", "egel"), ("niet", "cliënt"), ("GGZ", "instelling"))
+    >>> [_keeps_hyphen(w, r) for w, r in pairs]
     [False, True, True, True]
     >>> _keeps_hyphen("regio", "adviseur"), _keeps_hyphen("regio", "adviseur", frozenset({"regio-adviseur"}))
     (False, True)

@@ -99,25 +99,7 @@ def drop_box_figures(pages: list[list[str]]) -> list[list[str]]:
     """
     out = []
     for page in pages:
-        keys = [line_key(line) for line in page]  # None for blank lines too
-        edges = [n for n, line in enumerate(page) if keys[n] is not False and has_box_edge(line)]
-        drop: set[int] = set()
-        for n in edges:
-            if n in drop:
-                continue
-            end = n
-            for m in range(n + 1, len(page)):  # the last box edge among the label lines that follow
-                if keys[m] is False:
-                    break
-                if m in edges:
-                    end = m
-            start, stop = n, end + 1
-            while start > 0 and keys[start - 1] is None and page[start - 1].strip():
-                start -= 1
-            while stop < len(page) and page[stop].strip() and (keys[stop] is None or (
-                    keys[stop] is not False and page[stop].lstrip()[:1].islower())):
-                stop += 1  # and the rest of the last label ("transparant" under "... Rechtsbeschermend en")
-            drop.update(range(start, stop))
+        drop = _box_figure_lines(page)
         kept: list[str] = []
         for n, line in enumerate(page):
             if n not in drop:
@@ -128,6 +110,30 @@ def drop_box_figures(pages: list[list[str]]) -> list[list[str]]:
                     kept.append("")  # where the figure was, unless a blank line follows it anyway
         out.append(kept)
     return out
+
+
+def _box_figure_lines(page: list[str]) -> set[int]:
+    """The numbers of a page's lines that belong to figure labels read from boxes (see drop_box_figures)."""
+    keys = [line_key(line) for line in page]  # None for blank lines too
+    edges = [n for n, line in enumerate(page) if keys[n] is not False and has_box_edge(line)]
+    drop: set[int] = set()
+    for n in edges:
+        if n in drop:
+            continue
+        end = n
+        for m in range(n + 1, len(page)):  # the last box edge among the label lines that follow
+            if keys[m] is False:
+                break
+            if m in edges:
+                end = m
+        start, stop = n, end + 1
+        while start > 0 and keys[start - 1] is None and page[start - 1].strip():
+            start -= 1
+        while stop < len(page) and page[stop].strip() and (keys[stop] is None or (
+                keys[stop] is not False and page[stop].lstrip()[:1].islower())):
+            stop += 1  # and the rest of the last label ("transparant" under "... Rechtsbeschermend en")
+        drop.update(range(start, stop))
+    return drop
 
 
 def _merge_slips(keys: set[frozenset]) -> dict[frozenset, frozenset]:

@@ -24,7 +24,8 @@ _TABLE_ROW = re.compile(r"\|")
 _LIST_NUMBER = re.compile(r"^(\d{1,2})[.)]\s")
 _BARE_LABEL = re.compile(r"^(?:proeftuin|toekomsttuin)$", re.IGNORECASE)  # "Proeftuin" + its name on the next line
 _TOC_ENTRY = re.compile(r"^(?:[-•]\s*)?(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?[^\d€%]{3,90}?[\s.]\d{1,3}$")  # "2. Doelen 3"
-_TOC_LINE = re.compile(r"\w.*[\s.](?<!thema )(?<!bijlage )(?<!fase )(?<!deel )\d{1,3}$", re.IGNORECASE)  # "Inleiding .... 2"
+# a line of a table of contents: "Inleiding .... 2"
+_TOC_LINE = re.compile(r"\w.*[\s.](?<!thema )(?<!bijlage )(?<!fase )(?<!deel )\d{1,3}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
