@@ -133,7 +133,9 @@ def with_ingest(port: int, queries: list[str], data: Path, folder: Path, seconds
 
 def _indexed(data: Path, prefix: str) -> int:
     """How many records with this id prefix are indexed."""
-    return sum(json.loads(p.read_text(encoding="utf-8")).get("status") == "indexed"
+    from kennisbank.store import RecordStatus
+
+    return sum(json.loads(p.read_text(encoding="utf-8")).get("status") == RecordStatus.INDEXED
                for p in (data / "documents").glob(f"{prefix}-*.json"))
 
 

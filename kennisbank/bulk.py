@@ -14,9 +14,8 @@ from concurrent.futures import ProcessPoolExecutor
 from indexer.model import RefusedError
 from kennisbank import index
 from kennisbank.config import DataDir
-from kennisbank.documents import (ADDED, PRESENT, REFUSED, REPLACED, Outcome, _changes, _drop_unused_original,
-                                  _record, _undo)
-from kennisbank.store import Record, Store, sha256
+from kennisbank.documents import AddStatus, Outcome, _changes, _drop_unused_original, _record, _undo
+from kennisbank.store import Record, RecordStatus, Store, sha256
 
 BULK_BATCH = 50  # documents per index commit
 
@@ -30,7 +29,7 @@ def add_many(data_dir: DataDir, files: Iterable[tuple[str, bytes, dict | None]],
     finishes the job. workers > 1 runs the pipeline in that many processes while this one indexes.
     """
     store = Store(data_dir.ensure())
-    indexed = {r.sha256: r for r in store.all() if r.status == "indexed"}
+    indexed = {r.sha256: r for r in store.all() if r.status == RecordStatus.INDEXED}
     outcomes: list[Outcome] = []
     pending: list = []  # in input order: Outcomes already known, and (filename, bytes, sha, Prepared, start)
 
@@ -49,7 +48,7 @@ def add_many(data_dir: DataDir, files: Iterable[tuple[str, bytes, dict | None]],
         pending.clear()
 
     def present(filename: str, digest: str) -> Outcome:
-        return Outcome(filename, PRESENT, indexed[digest].id, "al aanwezig", indexed[digest].passages)
+        return Outcome(filename, AddStatus.PRESENT, indexed[digest].id, "al aanwezig", indexed[digest].passages)
 
     for filename, data, overrides, digest, prepared, started in _prepared(files, indexed, workers, batch):
         if prepared is None or isinstance(prepared, Outcome):
@@ -109,7 +108,7 @@ def _prepare(data: bytes, filename: str, overrides: dict | None):
     try:
         return prepare(data, filename, overrides)
     except RefusedError as exc:
-        return Outcome(filename, REFUSED, message=str(exc))
+        return Outcome(filename, AddStatus.REFUSED, message=str(exc))
 
 
 def _write_batch(data_dir: DataDir, store: Store, batch: list) -> list[tuple[Outcome, Record]]:
@@ -144,11 +143,11 @@ def _write_batch(data_dir: DataDir, store: Store, batch: list) -> list[tuple[Out
                 _undo(store, record, previous, had_original)
             raise
         for record, previous, filename, digest, started, _had in written:
-            record.status = "indexed"
+            record.status = RecordStatus.INDEXED
             store.save(record)
             if previous and previous.sha256 != digest:
                 _drop_unused_original(store, previous)
-            status = REPLACED if previous and previous.status == "indexed" else ADDED
+            status = AddStatus.REPLACED if previous and previous.status == RecordStatus.INDEXED else AddStatus.ADDED
             outcomes.append((Outcome(filename, status, record.id, record.title, record.passages,
                                      time.perf_counter() - started), record))
     return outcomes

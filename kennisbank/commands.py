@@ -107,8 +107,8 @@ def cmd_add(data: DataDir, args: Namespace) -> int:
     outcomes = []
     for i, path in enumerate(args.files, 1):
         if not path.is_file():
-            from kennisbank.documents import REFUSED, Outcome
-            outcomes.append(Outcome(str(path), REFUSED, message="bestand bestaat niet"))
+            from kennisbank.documents import AddStatus, Outcome
+            outcomes.append(Outcome(str(path), AddStatus.REFUSED, message="bestand bestaat niet"))
             continue
         _progress(i - 1, len(args.files), path.name)
         outcomes.append(add_path(data, path, overrides, _ocr_progress, args.ocr_timeout))

@@ -6,17 +6,26 @@ import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from enum import StrEnum
 from pathlib import Path
 
 from indexer.model import Metadata, RefusedError
 from kennisbank import index
 from kennisbank.config import DataDir
-from kennisbank.store import Record, Store, sha256
+from kennisbank.store import Record, RecordStatus, Store, sha256
 
 log = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = {".pdf", ".docx", ".md", ".markdown", ".txt"}
-ADDED, REPLACED, PRESENT, REFUSED = "toegevoegd", "vervangen", "al aanwezig", "geweigerd"
+
+
+class AddStatus(StrEnum):
+    """What happened to one added file; the values are shown to users."""
+
+    ADDED = "toegevoegd"
+    REPLACED = "vervangen"
+    PRESENT = "al aanwezig"
+    REFUSED = "geweigerd"
 
 
 @dataclass
@@ -24,7 +33,7 @@ class Outcome:
     """What happened to one file."""
 
     filename: str
-    status: str
+    status: str  # an AddStatus (uploads.Queued has its own)
     doc_id: str = ""
     message: str = ""
     passages: int = 0
@@ -33,7 +42,7 @@ class Outcome:
     @property
     def ok(self) -> bool:
         """False only for refused files."""
-        return self.status != REFUSED
+        return self.status != AddStatus.REFUSED
 
 
 def _now() -> str:
@@ -52,18 +61,20 @@ def add_bytes(data_dir: DataDir, data: bytes, filename: str, overrides: dict | N
     store = Store(data_dir.ensure())
     digest = sha256(data)
     present = store.by_sha(digest)
-    if present and present.status == "indexed" and not _changes(present, overrides):
-        return Outcome(filename, PRESENT, present.id, f"zelfde inhoud als '{present.title}'", present.passages)
+    if present and present.status == RecordStatus.INDEXED and not _changes(present, overrides):
+        return Outcome(filename, AddStatus.PRESENT, present.id, f"zelfde inhoud als '{present.title}'",
+                       present.passages)
     try:
         prepared = prepare(data, filename, overrides, ocr=ocr_settings(data_dir, ocr))
     except RefusedError as exc:
-        return Outcome(filename, REFUSED, message=str(exc))
+        return Outcome(filename, AddStatus.REFUSED, message=str(exc))
     meta = prepared.meta
     with index.write_lock(data_dir):
         ix = index.open_index(data_dir)
         previous = store.get(meta.id)
-        if previous and previous.sha256 == digest and previous.status == "indexed" and not _changes(previous, overrides):
-            return Outcome(filename, PRESENT, meta.id, "al aanwezig", previous.passages)
+        if (previous and previous.sha256 == digest and previous.status == RecordStatus.INDEXED
+                and not _changes(previous, overrides)):
+            return Outcome(filename, AddStatus.PRESENT, meta.id, "al aanwezig", previous.passages)
         record = _record(meta, digest, prepared.kind, filename, len(prepared.pages), len(prepared.passages))
         had_original = store.original_path(record).exists()
         store.put_original(data, prepared.kind)
@@ -73,11 +84,11 @@ def add_bytes(data_dir: DataDir, data: bytes, filename: str, overrides: dict | N
         except BaseException:  # a full disk, an I/O error, Ctrl+C: nothing of this file may stay behind
             _undo(store, record, previous, had_original)
             raise
-        record.status = "indexed"
+        record.status = RecordStatus.INDEXED
         store.save(record)
         if previous and previous.sha256 != digest:
             _drop_unused_original(store, previous)
-    status = REPLACED if previous and previous.status == "indexed" else ADDED
+    status = AddStatus.REPLACED if previous and previous.status == RecordStatus.INDEXED else AddStatus.ADDED
     return Outcome(filename, status, meta.id, meta.title, len(prepared.passages), time.perf_counter() - started)
 
 
@@ -126,7 +137,7 @@ def add_path(data_dir: DataDir, path: Path, overrides: dict | None = None) -> Ou
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return Outcome(path.name, REFUSED, message=f"kan het bestand niet lezen ({exc.strerror})")
+        return Outcome(path.name, AddStatus.REFUSED, message=f"kan het bestand niet lezen ({exc.strerror})")
     return add_bytes(data_dir, data, path.name, overrides)
 
 
@@ -159,12 +170,12 @@ def reindex(data_dir: DataDir, progress=None) -> tuple[int, list[Outcome]]:
                         prepared = prepare(store.read_original(record), record.filename, _overrides(record),
                                            ocr=ocr_settings(data_dir, True))
                     except (RefusedError, OSError) as exc:
-                        problems.append(Outcome(record.filename, REFUSED, record.id, str(exc)))
+                        problems.append(Outcome(record.filename, AddStatus.REFUSED, record.id, str(exc)))
                         continue
                     for passage in prepared.passages:
                         w.add_document(**index.passage_fields(prepared.meta, record.sha256, passage,
                                                               f"{record.id}:{passage.position}"))
-                    record.status, record.passages = "indexed", len(prepared.passages)
+                    record.status, record.passages = RecordStatus.INDEXED, len(prepared.passages)
                     count += 1
                     if progress:
                         progress(i, len(records), record.id)
@@ -200,7 +211,7 @@ def check(data_dir: DataDir) -> list[str]:
     for doc_id, record in records.items():
         if not store.original_path(record).exists():
             problems.append(f"{doc_id}: origineel ontbreekt ({record.sha256[:12]})")
-        if record.status != "indexed":
+        if record.status != RecordStatus.INDEXED:
             problems.append(f"{doc_id}: toevoegen niet afgemaakt (status {record.status}); voeg opnieuw toe of reindex")
         elif doc_id not in indexed:
             problems.append(f"{doc_id}: staat in de opslag maar niet in de index")

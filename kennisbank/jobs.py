@@ -28,16 +28,28 @@ import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
+from enum import StrEnum
 from pathlib import Path
 
 from kennisbank import documents
 from kennisbank.config import DataDir
+from kennisbank.documents import AddStatus
 from kennisbank.store import EXTENSIONS, Store, sha256, slugify
 
 log = logging.getLogger(__name__)
 
-WAITING, RUNNING, DONE, FAILED = "wachtend", "bezig", "klaar", "mislukt"
-UNFINISHED = (WAITING, RUNNING)
+
+
+class JobState(StrEnum):
+    """Where a job stands; the values are stored in the job files and shown to users."""
+
+    WAITING = "wachtend"
+    RUNNING = "bezig"
+    DONE = "klaar"
+    FAILED = "mislukt"
+
+
+UNFINISHED = (JobState.WAITING, JobState.RUNNING)
 KEEP_DAYS = 14  # finished jobs older than this are removed
 _ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
 _wakeup = threading.Event()  # set by submit, so a Worker in the same process starts at once
@@ -57,7 +69,7 @@ class Job:
     sha256: str
     kind: str
     overrides: dict = field(default_factory=dict)
-    state: str = WAITING
+    state: str = JobState.WAITING  # a JobState
     done: int = 0
     total: int = 0
     doc_id: str = ""
@@ -74,9 +86,10 @@ class Job:
         >>> Job("x", "a.pdf", "0", "pdf").progress
         'wacht op zijn beurt'
         """
-        if self.state == RUNNING and self.total:
+        if self.state == JobState.RUNNING and self.total:
             return f"pagina {self.done} van {self.total}"
-        return {WAITING: "wacht op zijn beurt", RUNNING: "bezig", DONE: "klaar", FAILED: "mislukt"}[self.state]
+        return {JobState.WAITING: "wacht op zijn beurt", JobState.RUNNING: "bezig", JobState.DONE: "klaar",
+                JobState.FAILED: "mislukt"}[self.state]
 
     def as_dict(self) -> dict:
         """The job as JSON-ready data, with its progress text."""
@@ -174,7 +187,7 @@ def submit(data: DataDir, content: bytes, filename: str, overrides: dict | None 
     for job in all_jobs(data):
         if job.state in UNFINISHED and job.sha256 == digest and job.overrides == wanted:
             return job.id
-    job = _new_job(data, content, filename, overrides, WAITING)
+    job = _new_job(data, content, filename, overrides, JobState.WAITING)
     _save(data, job)
     _wakeup.set()
     log.info("job %s: %s in de wachtrij", job.id, job.filename)
@@ -188,7 +201,7 @@ def _original(data: DataDir, job: Job) -> Path:
 
 def _finish(data: DataDir, job: Job, outcome: documents.Outcome) -> None:
     """Record the outcome; a refused file's original goes when no document uses it."""
-    job.state = DONE if outcome.ok else FAILED
+    job.state = JobState.DONE if outcome.ok else JobState.FAILED
     job.doc_id = outcome.doc_id
     job.message = f"{outcome.status}: {outcome.message}" if outcome.ok else outcome.message
     _save(data, job)
@@ -207,10 +220,10 @@ def _add(data: DataDir, content: bytes, filename: str, overrides: dict | None, j
     def on_progress(done: int, total: int, page) -> None:
         nonlocal job
         if job is None:  # OCR starts: from now on a restart can resume this file
-            job = _new_job(data, content, filename, overrides, RUNNING)
+            job = _new_job(data, content, filename, overrides, JobState.RUNNING)
             fd = _try_lock(data, job.id)  # a fresh id: always free
             held.extend([fd] if fd is not None else [])
-        job.state, job.done, job.total = RUNNING, done, total
+        job.state, job.done, job.total = JobState.RUNNING, done, total
         _save(data, job)
         if progress:
             progress(done, total, filename)
@@ -232,7 +245,7 @@ def add_path(data: DataDir, path: Path, overrides: dict | None = None, progress:
     try:
         content = path.read_bytes()
     except OSError as exc:
-        return documents.Outcome(path.name, documents.REFUSED, message=f"kan het bestand niet lezen ({exc.strerror})")
+        return documents.Outcome(path.name, AddStatus.REFUSED, message=f"kan het bestand niet lezen ({exc.strerror})")
     return _add(data, content, path.name, overrides, None, progress, timeout)
 
 
@@ -248,23 +261,23 @@ def run_job(data: DataDir, job_id: str, progress: Progress | None = None,
         job = load(data, job_id)
         if job is None or job.state not in UNFINISHED:
             return None
-        job.state, job.message = RUNNING, ""
+        job.state, job.message = JobState.RUNNING, ""
         _save(data, job)
         try:
             content = _original(data, job).read_bytes()
         except OSError as exc:
-            outcome = documents.Outcome(job.filename, documents.REFUSED, message=f"origineel ontbreekt ({exc.strerror})")
+            outcome = documents.Outcome(job.filename, AddStatus.REFUSED, message=f"origineel ontbreekt ({exc.strerror})")
             _finish(data, job, outcome)
             return outcome
         try:
             return _add(data, content, job.filename, job.overrides, job, progress, timeout)
         except BusyError as exc:  # another writer holds the index for long: try again later
-            job.state, job.message = WAITING, f"{exc}; wordt later opnieuw geprobeerd"
+            job.state, job.message = JobState.WAITING, f"{exc}; wordt later opnieuw geprobeerd"
             _save(data, job)
             return None
         except Exception as exc:
             log.exception("job %s mislukt", job.id)
-            outcome = documents.Outcome(job.filename, documents.REFUSED, message=f"interne fout: {exc}")
+            outcome = documents.Outcome(job.filename, AddStatus.REFUSED, message=f"interne fout: {exc}")
             _finish(data, job, outcome)
             return outcome
     finally:

@@ -9,6 +9,7 @@ import re
 import tempfile
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from kennisbank.config import DataDir
@@ -17,6 +18,13 @@ log = logging.getLogger(__name__)
 
 EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "markdown": ".md", "text": ".txt"}
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
+
+
+class RecordStatus(StrEnum):
+    """Where a stored document stands with the index; the values are stored in the record files."""
+
+    PENDING = "pending"  # saved, its passages not yet committed to the index
+    INDEXED = "indexed"
 
 
 @dataclass
@@ -34,7 +42,7 @@ class Record:
     pages: int = 0
     passages: int = 0
     added: str = ""
-    status: str = "pending"  # pending until its passages are committed to the index, then "indexed"
+    status: str = RecordStatus.PENDING  # a RecordStatus: pending until the index has its passages, then indexed
     extra: dict = field(default_factory=dict)
 
     @property

@@ -26,7 +26,7 @@ import pytest
 from kennisbank import documents, index
 from kennisbank.config import DataDir
 from kennisbank.engine import Engine
-from kennisbank.store import Store
+from kennisbank.store import RecordStatus, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "corpus"
@@ -78,7 +78,7 @@ def unfinished(data: DataDir) -> set[str]:
     store = Store(data)
     records = {r.id: r for r in store.all()}
     found = indexed(data)
-    bad = {i for i, r in records.items() if r.status != "indexed" or found.get(i) != (r.sha256, r.passages)
+    bad = {i for i, r in records.items() if r.status != RecordStatus.INDEXED or found.get(i) != (r.sha256, r.passages)
            or not store.original_path(r).exists()}
     return bad | (found.keys() - records.keys())
 
@@ -591,7 +591,7 @@ def test_a_running_web_app_shows_a_replacement_once_and_a_removal_at_once(small_
     longer = ("Werkplan Zeeland, tweede versie\n\n" + "De proeftuin werkt met gezinnen en het lokale team. " * 40
               + "\n\nMonitoring\n\n" + "Wij meten per kwartaal hoe gezinnen de hulp ervaren. " * 40)
     outcome = documents.add_bytes(small_data, longer.encode(), "werkplan.txt", {"id": "werkplan-zeeland"})
-    assert outcome.status == documents.REPLACED
+    assert outcome.status == documents.AddStatus.REPLACED
     assert count() == outcome.passages  # not the old and the new passages together
     documents.remove(small_data, "werkplan-zeeland")
     assert count() == 0

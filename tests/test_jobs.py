@@ -50,6 +50,14 @@ def test_submit_stores_original_first_and_queues(tmp_path):
     assert not index.exists(data)  # nothing reaches the index before the job ran
 
 
+def test_states_are_stored_and_shown_as_their_dutch_values(tmp_path):
+    assert [s.value for s in jobs.JobState] == ["wachtend", "bezig", "klaar", "mislukt"]
+    data = DataDir(tmp_path / "data")
+    job_id = jobs.submit(data, SCAN.read_bytes(), "scan.pdf")
+    assert '"state": "wachtend"' in (jobs.jobs_dir(data) / f"{job_id}.json").read_text(encoding="utf-8")
+    assert json.dumps(jobs.status(data, job_id)["state"]) == '"wachtend"'
+
+
 def test_status_of_unknown_or_malformed_ids(tmp_path):
     data = DataDir(tmp_path / "data")
     assert jobs.status(data, "20240101-000000-abcdef") is None

@@ -139,7 +139,7 @@ def test_check_first_of_a_scan_explains_ocr_then_queues_it(small_client, small_d
         "csrf_token": csrf_token(small_client, "/beheer/toevoegen"), "token": staged, "type-0": "factsheet"})
     assert confirm.status_code == 200 and _statuses(confirm.get_data(as_text=True)) == ["wordt verwerkt (OCR)"]
     [job] = jobs.all_jobs(small_data)
-    assert job.overrides == {"type": "factsheet"} and job.state == jobs.WAITING
+    assert job.overrides == {"type": "factsheet"} and job.state == jobs.JobState.WAITING
 
 
 @needs_tesseract

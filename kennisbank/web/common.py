@@ -13,6 +13,8 @@ from werkzeug.datastructures import MultiDict
 from kennisbank import index
 from kennisbank.config import DataDir
 from kennisbank.engine import Engine
+from kennisbank.jobs import JobState
+from kennisbank.store import RecordStatus
 
 T = TypeVar("T")
 FILTERS = ("regio", "thema", "principe", "organisatie", "type", "jaar", "werkend")
@@ -126,4 +128,5 @@ def heat_level(count: int, highest: int) -> int:
 def template_helpers() -> dict[str, Any]:
     """Names every template can use."""
     return {"label": label, "url_with": url_with, "FILTER_LABELS": FILTER_LABELS,
-            "logged_in": bool(session.get("beheerder")), "heat_level": heat_level}
+            "logged_in": bool(session.get("beheerder")), "heat_level": heat_level, "JobState": JobState,
+            "RecordStatus": RecordStatus}

@@ -73,7 +73,7 @@ def failure(data: DataDir, doc_id: str) -> str | None:
     """Why the newest job for this document id failed, when that is its newest job; else None."""
     for job in reversed(jobs.all_jobs(data)):
         if (job.doc_id or jobs.expected_id(job.filename, job.overrides)) == doc_id:
-            return job.message if job.state == jobs.FAILED else None
+            return job.message if job.state == jobs.JobState.FAILED else None
     return None
 
 

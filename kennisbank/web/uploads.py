@@ -79,10 +79,10 @@ def add_upload(data: DataDir, content: bytes, filename: str, overrides: dict) ->
         with _PIPELINE_LOCK:  # a scan here: OCR is missing (refused as by the CLI) or its pages are cached
             return documents.add_bytes(data, content, filename, overrides, ocr=bool(scanned))
     except index.BusyError as exc:
-        return documents.Outcome(filename, documents.REFUSED, message=str(exc))
+        return documents.Outcome(filename, documents.AddStatus.REFUSED, message=str(exc))
     except Exception:  # one bad file must not lose the results of the others
         log.exception("toevoegen van %s mislukt", filename)
-        return documents.Outcome(filename, documents.REFUSED, message="onverwachte fout bij het verwerken; "
+        return documents.Outcome(filename, documents.AddStatus.REFUSED, message="onverwachte fout bij het verwerken; "
                                  "zie het serverlog")
 
 
