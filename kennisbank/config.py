@@ -6,6 +6,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ENV_VAR = "KENNISBANK_DATA"
+YES = frozenset({"ja", "j", "yes", "y", "true", "1", "aan", "on"})
+NO = frozenset({"nee", "n", "no", "false", "0", "uit", "off"})
+
+
+def yes_no(text: str | None) -> bool | None:
+    """True or False for a yes/no word (Dutch or English, any case); None for anything else.
+
+    >>> yes_no(" Ja "), yes_no("off"), yes_no("1"), yes_no("misschien"), yes_no(None)
+    (True, False, True, None, None)
+    """
+    word = (text or "").strip().lower()
+    return True if word in YES else False if word in NO else None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from whoosh import query as Q
 
+from kennisbank.config import yes_no
 from kennisbank.taxonomie import load as load_taxonomie
 
 
@@ -22,7 +23,7 @@ def filter_query(filters: dict[str, list[str]]) -> tuple[Q.Query | None, list[st
                 concept = tax.concept_by_name(name, value)
                 alts.append(Q.Term(name, concept.id if concept else value.lower()))
             elif name == "werkend":
-                alts.append(Q.Term("werkend", value.lower() in ("ja", "true", "1", "yes", "j")))
+                alts.append(Q.Term("werkend", yes_no(value) is True))
             else:
                 alts.append(Q.Term(name, value.lower() if name == "type" else value))
         parts.append(Q.Or(alts) if len(alts) > 1 else alts[0])

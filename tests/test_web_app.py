@@ -6,9 +6,10 @@ import stat
 from io import BytesIO
 
 import pytest
+from flask import Flask
 
 from kennisbank.config import DataDir
-from kennisbank.web import MAX_UPLOAD_BYTES, create_app
+from kennisbank.web import MAX_UPLOAD_BYTES, _from_environment, create_app
 
 PAGES = ["/", "/?q=klantreis", "/vergelijk", "/vergelijk?thema=klantreis", "/werkende-elementen",
          "/document/factsheet-proeftuinen", "/beheer/inloggen", "/bestaat-niet"]
@@ -83,6 +84,17 @@ def test_account_comes_from_the_environment_and_has_no_default(tmp_path, monkeyp
     monkeypatch.setenv("KENNISBANK_ADMIN_PASSWORD_HASH", "scrypt:zzz")
     configured = create_app({"DATA_DIR": str(tmp_path / "data"), "SECRET_KEY": "s" * 40})
     assert configured.config["ADMIN_USER"] == "anna" and configured.config["ADMIN_PASSWORD_HASH"] == "scrypt:zzz"
+
+
+@pytest.mark.parametrize("word, secure, worker", [("ja", True, True), (" Off ", False, False),
+                                                 ("misschien", False, None)])
+def test_yes_no_settings_from_the_environment(monkeypatch, word, secure, worker):
+    monkeypatch.setenv("KENNISBANK_SECURE_COOKIES", word)
+    monkeypatch.setenv("KENNISBANK_OCR_WORKER", word)
+    app = Flask(__name__)
+    app.config.update(SESSION_COOKIE_SECURE=False, OCR_WORKER=None)
+    _from_environment(app)
+    assert app.config["SESSION_COOKIE_SECURE"] is secure and app.config["OCR_WORKER"] is worker
 
 
 def test_session_cookie_is_httponly_and_samesite_lax(small_client, login):

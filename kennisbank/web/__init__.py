@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kennisbank import index
-from kennisbank.config import resolve
+from kennisbank.config import resolve, yes_no
 from kennisbank.engine import Engine
 
 log = logging.getLogger(__name__)
@@ -71,10 +71,10 @@ def _from_environment(app: Flask) -> None:
     for key in ("ADMIN_USER", "ADMIN_PASSWORD_HASH"):
         if env.get(f"KENNISBANK_{key}"):
             app.config[key] = env[f"KENNISBANK_{key}"]
-    if env.get("KENNISBANK_SECURE_COOKIES", "").lower() in ("1", "ja", "true", "yes"):
+    if yes_no(env.get("KENNISBANK_SECURE_COOKIES")) is True:
         app.config["SESSION_COOKIE_SECURE"] = True
-    if env.get("KENNISBANK_OCR_WORKER", "").lower() in ("0", "1", "nee", "ja", "false", "true", "no", "yes"):
-        app.config["OCR_WORKER"] = env["KENNISBANK_OCR_WORKER"].lower() in ("1", "ja", "true", "yes")
+    if (ocr_worker := yes_no(env.get("KENNISBANK_OCR_WORKER"))) is not None:
+        app.config["OCR_WORKER"] = ocr_worker
     if env.get("KENNISBANK_TRUSTED_PROXIES", "").isdigit():
         app.config["TRUSTED_PROXIES"] = int(env["KENNISBANK_TRUSTED_PROXIES"])
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Flask
 
 from kennisbank import index
-from kennisbank.config import DataDir
+from kennisbank.config import DataDir, yes_no
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def build(data: DataDir, host: str, corpus: Path | None = None) -> Flask:
     from kennisbank.web import create_app
 
     config = {"DATA_DIR": str(data.root), "OCR_WORKER": True}  # uploaded scans are OCR'd in the background
-    if os.environ.get("KENNISBANK_OCR_WORKER", "").lower() in ("0", "nee", "false", "no"):
+    if yes_no(os.environ.get("KENNISBANK_OCR_WORKER")) is False:
         config["OCR_WORKER"] = False  # e.g. when `kennisbank jobs --run` runs elsewhere
     if not is_loopback(host):
         config["PRODUCTION"] = True
