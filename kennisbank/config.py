@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,8 +29,21 @@ class DataDir:
 
     @property
     def index(self) -> Path:
-        """The whoosh index directory."""
+        """The whoosh index directory: a link to the active generation folder."""
         return self.root / "index"
+
+    def generation(self, n: int) -> Path:
+        """The folder of index generation n."""
+        return self.root / f"index-{n}"
+
+    def generations(self) -> Iterator[Path]:
+        """The index generation folders (index-<n>) there are, in no particular order."""
+        return self.root.glob("index-*")
+
+    @property
+    def index_link_tmp(self) -> Path:
+        """The new link to a generation, made here before it replaces the index link."""
+        return self.root / ".index-link"
 
     @property
     def originals(self) -> Path:
@@ -47,9 +61,34 @@ class DataDir:
         return self.root / "write.lock"
 
     @property
+    def jobs(self) -> Path:
+        """One JSON file (and lock file) per background job."""
+        return self.root / "jobs"
+
+    @property
+    def secret_key(self) -> Path:
+        """The web app's session key when none is configured (local use only)."""
+        return self.root / "secret_key"
+
+    @property
     def cache(self) -> Path:
         """Derived data that may be thrown away (word lists, facet caches)."""
         return self.root / "cache"
+
+    @property
+    def word_cache(self) -> Path:
+        """The analysis chain's compound dictionary."""
+        return self.cache / "woorden.pickle"
+
+    @property
+    def ocr_cache(self) -> Path:
+        """The text of OCR'd pages, one JSON file per original and language."""
+        return self.cache / "ocr"
+
+    @property
+    def uploads(self) -> Path:
+        """Uploaded files waiting for the beheerder to confirm their metadata, one folder per token."""
+        return self.cache / "uploads"
 
     def ensure(self) -> "DataDir":
         """Create the directories; return self."""

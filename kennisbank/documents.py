@@ -235,4 +235,4 @@ def ocr_settings(data_dir: DataDir, ocr=True):
     from indexer.ocr import OcrSettings
 
     settings = ocr if isinstance(ocr, OcrSettings) else OcrSettings()
-    return replace(settings, cache_dir=settings.cache_dir or data_dir.cache / "ocr")
+    return replace(settings, cache_dir=settings.cache_dir or data_dir.ocr_cache)

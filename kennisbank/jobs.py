@@ -100,11 +100,6 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def jobs_dir(data: DataDir) -> Path:
-    """The folder with the job files."""
-    return data.root / "jobs"
-
-
 def _new_id() -> str:
     """A job id that sorts by creation time."""
     return f"{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
@@ -113,7 +108,7 @@ def _new_id() -> str:
 def _save(data: DataDir, job: Job) -> None:
     """Write a job file atomically."""
     job.updated = _now()
-    folder = jobs_dir(data)
+    folder = data.jobs
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".tmp-{job.id}-{os.getpid()}-{threading.get_ident()}"
     tmp.write_text(json.dumps(asdict(job), ensure_ascii=False, indent=1), encoding="utf-8")
@@ -124,7 +119,7 @@ def _save(data: DataDir, job: Job) -> None:
 
 def load(data: DataDir, job_id: str) -> Job | None:
     """The job with this id, or None."""
-    path = jobs_dir(data) / f"{job_id}.json"
+    path = data.jobs / f"{job_id}.json"
     if not _ID.match(job_id) or not path.exists():
         return None
     try:
@@ -136,7 +131,7 @@ def load(data: DataDir, job_id: str) -> Job | None:
 
 def all_jobs(data: DataDir) -> list[Job]:
     """All jobs, oldest first."""
-    folder = jobs_dir(data)
+    folder = data.jobs
     jobs = [load(data, p.stem) for p in sorted(folder.glob("*.json"))] if folder.exists() else []
     return [job for job in jobs if job is not None]
 
@@ -149,7 +144,7 @@ def status(data: DataDir, job_id: str) -> dict | None:
 
 def _try_lock(data: DataDir, job_id: str) -> int | None:
     """Take the job's lock file (an open fd), or None when another process or thread holds it."""
-    folder = jobs_dir(data)
+    folder = data.jobs
     folder.mkdir(parents=True, exist_ok=True)
     fd = os.open(folder / f"{job_id}.lock", os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -307,10 +302,10 @@ def prune(data: DataDir, days: int = KEEP_DAYS) -> int:
         if job.state in UNFINISHED:
             in_use.add(job.sha256)
         elif job.updated < cutoff:
-            (jobs_dir(data) / f"{job.id}.json").unlink(missing_ok=True)
-            (jobs_dir(data) / f"{job.id}.lock").unlink(missing_ok=True)
+            (data.jobs / f"{job.id}.json").unlink(missing_ok=True)
+            (data.jobs / f"{job.id}.lock").unlink(missing_ok=True)
             removed += 1
-    cache = data.cache / "ocr"  # see documents.ocr_settings
+    cache = data.ocr_cache  # see documents.ocr_settings
     for path in cache.glob("*.json") if cache.exists() else []:
         if path.name.split("-")[0] not in in_use:
             path.unlink(missing_ok=True)

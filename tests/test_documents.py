@@ -162,7 +162,7 @@ def test_reindex_rebuilds_the_same_passages_from_the_store_alone(data):
     records = {r.id: r for r in Store(data).all()}
     index.open_index(data).close()
     data.index.unlink()  # the link and every generation: only the store is left
-    for folder in data.root.glob("index-*"):
+    for folder in data.generations():
         shutil.rmtree(folder)
     assert not index.exists(data)
     assert any("reindex" in p for p in documents.check(data))

@@ -115,7 +115,7 @@ def assert_consistent(data: DataDir, reference: dict[str, tuple[str, int]],
 def _snapshot(data: DataDir) -> dict:
     """What a writer changes: files of records, originals and index generations, and the active generation."""
     files = {}
-    for folder in (data.records, data.originals, *data.root.glob("index-*")):
+    for folder in (data.records, data.originals, *data.generations()):
         try:
             entries = list(os.scandir(folder))
         except (FileNotFoundError, NotADirectoryError):
@@ -261,7 +261,7 @@ def _kill_reindexes(data: DataDir, reference: dict, moments: list) -> int:
     assert rerun.returncode == 0, rerun.stderr
     with _IN_PROCESS:
         assert assert_consistent(data, reference) == reference
-    assert [p.name for p in data.root.glob("index-*")] == [os.readlink(data.index)]  # leftovers cleared
+    assert [p.name for p in data.generations()] == [os.readlink(data.index)]  # leftovers cleared
     return killed
 
 
@@ -472,7 +472,7 @@ def test_write_failing_inside_the_index_commit_rolls_back(complete, tmp_path):
         assert "kan niet schrijven in de datamap" in run.stderr and "too large" in run.stderr, (args, run.stderr)
         assert_unchanged_after_failed_add(data, reference, run)
         assert Store(data).get(replaced) == Store(full).get(replaced)  # a failed replacement keeps the old record
-        assert len(list(data.root.glob("index-*"))) == 1  # a failed reindex leaves no half generation
+        assert len(list(data.generations())) == 1  # a failed reindex leaves no half generation
         assert len(list(data.originals.iterdir())) == len(reference)  # no original of the refused file
 
 

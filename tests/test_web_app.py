@@ -59,7 +59,7 @@ def test_local_secret_key_is_generated_once_with_private_permissions(tmp_path, m
     monkeypatch.delenv("KENNISBANK_ENV", raising=False)
     data = DataDir(tmp_path / "data")
     first = create_app({"DATA_DIR": str(data.root)})
-    key_file = data.root / "secret_key"
+    key_file = data.secret_key
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert len(first.config["SECRET_KEY"]) >= 32
     assert create_app({"DATA_DIR": str(data.root)}).config["SECRET_KEY"] == first.config["SECRET_KEY"]
@@ -70,7 +70,7 @@ def test_production_refuses_to_start_without_secret_key(tmp_path, monkeypatch):
     monkeypatch.setenv("KENNISBANK_ENV", "production")
     with pytest.raises(RuntimeError, match="KENNISBANK_SECRET_KEY"):
         create_app({"DATA_DIR": str(tmp_path / "data")})
-    assert not (tmp_path / "data" / "secret_key").exists()
+    assert not DataDir(tmp_path / "data").secret_key.exists()
     monkeypatch.setenv("KENNISBANK_SECRET_KEY", "k" * 40)
     assert create_app({"DATA_DIR": str(tmp_path / "data")}).config["SECRET_KEY"] == "k" * 40
 

@@ -28,7 +28,7 @@ def test_public_host_without_secret_key_refuses_to_start(tmp_path, monkeypatch, 
     data = DataDir(tmp_path / "data")
     assert serve(data, host="0.0.0.0", port=0, workers=1) == 2
     assert "KENNISBANK_SECRET_KEY" in capsys.readouterr().err
-    assert not (data.root / "secret_key").exists()
+    assert not data.secret_key.exists()
 
 
 def test_corpus_is_ingested_once_when_the_index_is_empty(tmp_path, monkeypatch):

@@ -5,7 +5,6 @@ import logging
 import os
 import secrets
 import threading
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, jsonify, make_response, render_template, request, session
@@ -14,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kennisbank import index
-from kennisbank.config import resolve, yes_no
+from kennisbank.config import DataDir, resolve, yes_no
 from kennisbank.engine import Engine
 
 log = logging.getLogger(__name__)
@@ -41,7 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     data = resolve(app.config["DATA_DIR"])
-    app.config["SECRET_KEY"] = _secret_key(app, data.root)
+    app.config["SECRET_KEY"] = _secret_key(app, data)
     if app.config["TRUSTED_PROXIES"]:
         n = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
@@ -79,15 +78,15 @@ def _from_environment(app: Flask) -> None:
         app.config["TRUSTED_PROXIES"] = int(env["KENNISBANK_TRUSTED_PROXIES"])
 
 
-def _secret_key(app: Flask, root: Path) -> str:
+def _secret_key(app: Flask, data: DataDir) -> str:
     """The configured key; in production its absence is fatal, locally one is made and kept in the data dir."""
     if app.config.get("SECRET_KEY"):
         return app.config["SECRET_KEY"]
     if app.config["PRODUCTION"]:
         raise RuntimeError("KENNISBANK_SECRET_KEY ontbreekt: zet een lange willekeurige sleutel in de omgeving "
                            "(bijv. python -c 'import secrets; print(secrets.token_hex(32))')")
-    path = root / "secret_key"
-    root.mkdir(parents=True, exist_ok=True)
+    path = data.secret_key
+    data.root.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
