@@ -10,6 +10,7 @@ from flask import Flask
 
 from kennisbank.config import DataDir
 from kennisbank.web import MAX_UPLOAD_BYTES, _from_environment, create_app
+from kennisbank.web.common import AppState, state
 
 PAGES = ["/", "/?q=klantreis", "/vergelijk", "/vergelijk?thema=klantreis", "/werkende-elementen",
          "/document/factsheet-proeftuinen", "/beheer/inloggen", "/bestaat-niet"]
@@ -38,11 +39,19 @@ def test_pages_have_no_inline_script_or_style_and_are_accessible(client, url):
 
 
 def test_one_engine_per_process(app, client):
-    engine = app.extensions["kennisbank"]["engine"]
+    engine = state(app).engine
     client.get("/?q=gezin")
     client.get("/api/search?q=klantreis")
-    assert app.extensions["kennisbank"]["engine"] is engine
+    assert state(app).engine is engine
     assert engine._searcher is not None  # opened once and kept
+
+
+def test_the_app_state_is_typed_and_made_once(make_app, small_data):
+    app = make_app(small_data)
+    shared = state(app)
+    assert isinstance(shared, AppState) and shared.data == small_data and shared.worker is None
+    with app.test_request_context("/"):
+        assert state() is shared
 
 
 def test_404_and_405_pages_are_dutch_html_or_json(client):

@@ -46,10 +46,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     from kennisbank.web.auth import LoginLimiter
+    from kennisbank.web.common import EXTENSION, AppState
 
-    app.extensions["kennisbank"] = {"data": data, "engine": Engine(data), "lock": threading.RLock(),
-                                    "limiter": LoginLimiter(app.config["LOGIN_MAX_FAILURES"],
-                                                            app.config["LOGIN_WINDOW_SECONDS"])}
+    limiter = LoginLimiter(app.config["LOGIN_MAX_FAILURES"], app.config["LOGIN_WINDOW_SECONDS"])
+    app.extensions[EXTENSION] = AppState(data, Engine(data), threading.RLock(), limiter)
     csrf.init_app(app)
     _register(app)
     from kennisbank.web.taken import start_worker

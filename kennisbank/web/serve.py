@@ -53,6 +53,7 @@ def ingest_corpus(data: DataDir, corpus: Path) -> int:
 def build(data: DataDir, host: str, corpus: Path | None = None) -> Flask:
     """The app for this data dir; production rules apply whenever the host is reachable from elsewhere."""
     from kennisbank.web import create_app
+    from kennisbank.web.common import state
 
     config = {"DATA_DIR": str(data.root), "OCR_WORKER": True}  # uploaded scans are OCR'd in the background
     if yes_no(os.environ.get("KENNISBANK_OCR_WORKER")) is False:
@@ -65,7 +66,7 @@ def build(data: DataDir, host: str, corpus: Path | None = None) -> Flask:
             raise FileNotFoundError(f"corpusmap bestaat niet: {corpus}")
         ingest_corpus(data, corpus)
     if index.exists(data):
-        app.extensions["kennisbank"]["engine"].searcher()  # open the index once, before the first request
+        state(app).engine.searcher()  # open the index once, before the first request
     return app
 
 

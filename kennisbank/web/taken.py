@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Flask, abort, current_app, jsonify, render_template, request, session
+from flask import Blueprint, Flask, abort, jsonify, render_template, request, session
 
 from kennisbank import jobs
 from kennisbank.config import DataDir
@@ -17,13 +17,13 @@ REFRESH_SECONDS = 5  # the <meta http-equiv="refresh"> of pages that show unfini
 def start_worker(app: Flask) -> None:
     """Run the data dir's jobs in a background thread when OCR_WORKER is on; one Worker per process and data dir."""
     if app.config.get("OCR_WORKER"):
-        state = app.extensions["kennisbank"]
-        state["worker"] = jobs.start_worker(state["data"])
+        shared = common.state(app)
+        shared.worker = jobs.start_worker(shared.data)
 
 
 def worker_running() -> bool:
     """True when this process runs a Worker for the app's data dir."""
-    worker = current_app.extensions["kennisbank"].get("worker")
+    worker = common.state().worker
     return worker is not None and worker.is_alive()
 
 
