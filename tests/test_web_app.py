@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 import stat
+import tomllib
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -52,6 +54,16 @@ def test_the_app_state_is_typed_and_made_once(make_app, small_data):
     assert isinstance(shared, AppState) and shared.data == small_data and shared.worker is None
     with app.test_request_context("/"):
         assert state() is shared
+
+
+def test_every_template_is_packaged():
+    root = Path(__file__).resolve().parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    package = root / "kennisbank"
+    packaged = {p for pattern in project["tool"]["setuptools"]["package-data"]["kennisbank"]
+                for p in package.glob(pattern)}
+    templates = set((package / "web" / "templates").rglob("*.html"))
+    assert any(p.parent.name == "beheer" for p in templates) and templates <= packaged
 
 
 def test_404_and_405_pages_are_dutch_html_or_json(client):

@@ -45,7 +45,7 @@ def overzicht():
     else:
         found, title = [job.as_dict() for job in reversed(jobs.all_jobs(data))], "Taken"
     unfinished = any(job["state"] in jobs.UNFINISHED for job in found)
-    return render_template("taken.html", jobs=found, title=title, taak=wanted, unfinished=unfinished,
+    return render_template("taken/taken.html", jobs=found, title=title, taak=wanted, unfinished=unfinished,
                            refresh=REFRESH_SECONDS if unfinished and refresh_wanted() else 0,
                            worker=worker_running())
 
@@ -80,4 +80,4 @@ def failure(data: DataDir, doc_id: str) -> str | None:
 def processing_page(job: dict):
     """The page shown at /document/<id> while the document's job runs."""
     refresh = REFRESH_SECONDS if refresh_wanted() else 0
-    return render_template("verwerking.html", job=job, refresh=refresh)
+    return render_template("taken/verwerking.html", job=job, refresh=refresh)

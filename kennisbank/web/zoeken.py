@@ -22,7 +22,7 @@ def index():
     answer = None
     if q or filters:
         answer = common.search(q, common.PAGE_SIZE, (page - 1) * common.PAGE_SIZE, filters)
-    return render_template("zoeken.html", q=q, filters=filters, answer=answer, page=page,
+    return render_template("zoeken/zoeken.html", q=q, filters=filters, answer=answer, page=page,
                            page_size=common.PAGE_SIZE, endpoint="zoeken.index", has_index=common.has_index())
 
 
