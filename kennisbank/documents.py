@@ -49,7 +49,7 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def add_bytes(data_dir: DataDir, data: bytes, filename: str, overrides: dict | None = None,
+def add_bytes(data: DataDir, content: bytes, filename: str, overrides: dict | None = None,
               ocr=False) -> Outcome:
     """Add one file: identical content is a no-op, the same id with new content replaces.
 
@@ -58,26 +58,26 @@ def add_bytes(data_dir: DataDir, data: bytes, filename: str, overrides: dict | N
     from indexer.pipeline import prepare  # the heavy pipeline loads only for writes
 
     started = time.perf_counter()
-    store = Store(data_dir.ensure())
-    digest = sha256(data)
+    store = Store(data.ensure())
+    digest = sha256(content)
     present = store.by_sha(digest)
     if present and present.status == RecordStatus.INDEXED and not _changes(present, overrides):
         return Outcome(filename, AddStatus.PRESENT, present.id, f"zelfde inhoud als '{present.title}'",
                        present.passages)
     try:
-        prepared = prepare(data, filename, overrides, ocr=ocr_settings(data_dir, ocr))
+        prepared = prepare(content, filename, overrides, ocr=ocr_settings(data, ocr))
     except RefusedError as exc:
         return Outcome(filename, AddStatus.REFUSED, message=str(exc))
     meta = prepared.meta
-    with index.write_lock(data_dir):
-        ix = index.open_index(data_dir)
+    with index.write_lock(data):
+        ix = index.open_index(data)
         previous = store.get(meta.id)
         if (previous and previous.sha256 == digest and previous.status == RecordStatus.INDEXED
                 and not _changes(previous, overrides)):
             return Outcome(filename, AddStatus.PRESENT, meta.id, "al aanwezig", previous.passages)
         record = _record(meta, digest, prepared.kind, filename, len(prepared.pages), len(prepared.passages))
         had_original = store.original_path(record).exists()
-        store.put_original(data, prepared.kind)
+        store.put_original(content, prepared.kind)
         try:
             store.save(record)  # pending: the index has not got it yet
             index.replace_document(ix, meta, digest, prepared.passages)
@@ -132,13 +132,13 @@ def _drop_unused_original(store: Store, old: Record) -> None:
         store.original_path(old).unlink(missing_ok=True)
 
 
-def add_path(data_dir: DataDir, path: Path, overrides: dict | None = None) -> Outcome:
+def add_path(data: DataDir, path: Path, overrides: dict | None = None) -> Outcome:
     """Add one file from disk; unreadable files are refused, not raised."""
     try:
-        data = path.read_bytes()
+        content = path.read_bytes()
     except OSError as exc:
         return Outcome(path.name, AddStatus.REFUSED, message=f"kan het bestand niet lezen ({exc.strerror})")
-    return add_bytes(data_dir, data, path.name, overrides)
+    return add_bytes(data, content, path.name, overrides)
 
 
 def remove(data_dir: DataDir, doc_id: str) -> Record | None:
