@@ -133,8 +133,11 @@ def with_ingest(port: int, queries: list[str], data: Path, folder: Path, seconds
 
 def _indexed(data: Path, prefix: str) -> int:
     """How many records with this id prefix are indexed."""
-    return sum(json.loads(p.read_text(encoding="utf-8")).get("status") == "indexed"
-               for p in (data / "documents").glob(f"{prefix}-*.json"))
+    from kennisbank.config import DataDir
+    from kennisbank.store import RecordStatus
+
+    return sum(json.loads(p.read_text(encoding="utf-8")).get("status") == RecordStatus.INDEXED
+               for p in DataDir(data).records.glob(f"{prefix}-*.json"))
 
 
 def remove_ids(data: Path, ids: list[str]) -> None:

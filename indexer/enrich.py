@@ -18,7 +18,6 @@ from kennisbank.taxonomie import load as load_taxonomie
 log = logging.getLogger(__name__)
 
 KINDS = ("principes", "themas", "organisaties", "genoemd")
-MULTI_REGION_TYPES = ("factsheet", "landelijk kader", "overig")
 _BROKEN_PLUS = re.compile(r"(\w)\+\s+\+")
 MAX_GAP = 3  # articles, "van", brackets, quotes a phrase may have between words ("versterken van de lokale teams")
 _SKIPPABLE = set("()[]'\"‘’“”-")

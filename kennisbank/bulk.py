@@ -14,23 +14,13 @@ from concurrent.futures import ProcessPoolExecutor
 from indexer.model import RefusedError
 from kennisbank import index
 from kennisbank.config import DataDir
-from kennisbank.documents import (
-    ADDED,
-    PRESENT,
-    REFUSED,
-    REPLACED,
-    Outcome,
-    _changes,
-    _drop_unused_original,
-    _record,
-    _undo,
-)
-from kennisbank.store import Record, Store, sha256
+from kennisbank.documents import AddStatus, Outcome, _changes, _drop_unused_original, _record, _undo
+from kennisbank.store import Record, RecordStatus, Store, sha256
 
 BULK_BATCH = 50  # documents per index commit
 
 
-def add_many(data_dir: DataDir, files: Iterable[tuple[str, bytes, dict | None]], batch: int = BULK_BATCH,
+def add_many(data: DataDir, files: Iterable[tuple[str, bytes, dict | None]], batch: int = BULK_BATCH,
              workers: int = 1, progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Add many (filename, bytes, overrides) files with one index commit per `batch` documents: for bulk loads.
 
@@ -38,8 +28,8 @@ def add_many(data_dir: DataDir, files: Iterable[tuple[str, bytes, dict | None]],
     pending before the commit and indexed after it, so a killed run leaves whole documents only and a rerun
     finishes the job. workers > 1 runs the pipeline in that many processes while this one indexes.
     """
-    store = Store(data_dir.ensure())
-    indexed = {r.sha256: r for r in store.all() if r.status == "indexed"}
+    store = Store(data.ensure())
+    indexed = {r.sha256: r for r in store.all() if r.status == RecordStatus.INDEXED}
     outcomes: list[Outcome] = []
     pending: list = []  # in input order: Outcomes already known, and (filename, bytes, sha, Prepared, start)
 
@@ -49,7 +39,7 @@ def add_many(data_dir: DataDir, files: Iterable[tuple[str, bytes, dict | None]],
             progress(outcome)
 
     def flush() -> None:
-        written = iter(_write_batch(data_dir, store, [p for p in pending if isinstance(p, tuple)]))
+        written = iter(_write_batch(data, store, [p for p in pending if isinstance(p, tuple)]))
         for item in pending:
             if isinstance(item, tuple):
                 item, record = next(written)
@@ -58,9 +48,9 @@ def add_many(data_dir: DataDir, files: Iterable[tuple[str, bytes, dict | None]],
         pending.clear()
 
     def present(filename: str, digest: str) -> Outcome:
-        return Outcome(filename, PRESENT, indexed[digest].id, "al aanwezig", indexed[digest].passages)
+        return Outcome(filename, AddStatus.PRESENT, indexed[digest].id, "al aanwezig", indexed[digest].passages)
 
-    for filename, data, overrides, digest, prepared, started in _prepared(files, indexed, workers, batch):
+    for filename, content, overrides, digest, prepared, started in _prepared(files, indexed, workers, batch):
         if prepared is None or isinstance(prepared, Outcome):
             pending.append(prepared or present(filename, digest))
             continue
@@ -70,7 +60,7 @@ def add_many(data_dir: DataDir, files: Iterable[tuple[str, bytes, dict | None]],
             if digest in indexed and not _changes(indexed[digest], overrides):
                 pending.append(present(filename, digest))
                 continue
-        pending.append((filename, data, digest, prepared, started))
+        pending.append((filename, content, digest, prepared, started))
         if len(queued) + 1 >= batch:
             flush()
     flush()
@@ -86,16 +76,16 @@ def _prepared(files: Iterable[tuple[str, bytes, dict | None]], indexed: dict[str
     pool = ProcessPoolExecutor(workers) if workers > 1 else None
     ahead: deque = deque()
     try:
-        for filename, data, overrides in files:
-            digest, started = sha256(data), time.perf_counter()
+        for filename, content, overrides in files:
+            digest, started = sha256(content), time.perf_counter()
             present = indexed.get(digest)
             if present and not _changes(present, overrides):
-                ahead.append((filename, data, overrides, digest, None, started))
+                ahead.append((filename, content, overrides, digest, None, started))
             elif pool:
-                ahead.append((filename, data, overrides, digest, pool.submit(_prepare, data, filename, overrides),
+                ahead.append((filename, content, overrides, digest, pool.submit(_prepare, content, filename, overrides),
                               started))
             else:
-                ahead.append((filename, data, overrides, digest, _prepare(data, filename, overrides), started))
+                ahead.append((filename, content, overrides, digest, _prepare(content, filename, overrides), started))
             while ahead and (len(ahead) > ahead_max + 2 * workers or not hasattr(ahead[0][4], "result")
                              or ahead[0][4].done()):
                 yield _resolved(ahead.popleft())
@@ -111,17 +101,17 @@ def _resolved(item: tuple) -> tuple:
     return item[:4] + ((item[4].result() if hasattr(item[4], "result") else item[4]),) + item[5:]
 
 
-def _prepare(data: bytes, filename: str, overrides: dict | None):
+def _prepare(content: bytes, filename: str, overrides: dict | None):
     """The pipeline for one file, or a refusal Outcome (runs in a worker process too)."""
     from indexer.pipeline import prepare
 
     try:
-        return prepare(data, filename, overrides)
+        return prepare(content, filename, overrides)
     except RefusedError as exc:
-        return Outcome(filename, REFUSED, message=str(exc))
+        return Outcome(filename, AddStatus.REFUSED, message=str(exc))
 
 
-def _write_batch(data_dir: DataDir, store: Store, batch: list) -> list[tuple[Outcome, Record]]:
+def _write_batch(data: DataDir, store: Store, batch: list) -> list[tuple[Outcome, Record]]:
     """Index prepared documents in one commit, their records pending before it and indexed after it.
 
     When the batch fails (a full disk, a bad id, Ctrl+C), its records and new originals are taken back, as
@@ -131,18 +121,18 @@ def _write_batch(data_dir: DataDir, store: Store, batch: list) -> list[tuple[Out
     written: list[tuple] = []
     if not batch:
         return outcomes
-    with index.write_lock(data_dir):
-        ix = index.open_index(data_dir)
+    with index.write_lock(data):
+        ix = index.open_index(data)
         try:
             with index.writer(ix) as w:
-                for filename, data, digest, prepared, started in batch:
+                for filename, content, digest, prepared, started in batch:
                     meta = prepared.meta
                     previous = store.get(meta.id)
                     record = _record(meta, digest, prepared.kind, filename, len(prepared.pages),
                                      len(prepared.passages))
                     had_original = store.original_path(record).exists()
                     written.append((record, previous, filename, digest, started, had_original))
-                    store.put_original(data, prepared.kind)
+                    store.put_original(content, prepared.kind)
                     store.save(record)
                     w.replace(meta, digest, prepared.passages)
         except BaseException:
@@ -150,11 +140,11 @@ def _write_batch(data_dir: DataDir, store: Store, batch: list) -> list[tuple[Out
                 _undo(store, record, previous, had_original)
             raise
         for record, previous, filename, digest, started, _had in written:
-            record.status = "indexed"
+            record.status = RecordStatus.INDEXED
             store.save(record)
             if previous and previous.sha256 != digest:
                 _drop_unused_original(store, previous)
-            status = REPLACED if previous and previous.status == "indexed" else ADDED
+            status = AddStatus.REPLACED if previous and previous.status == RecordStatus.INDEXED else AddStatus.ADDED
             outcomes.append((Outcome(filename, status, record.id, record.title, record.passages,
                                      time.perf_counter() - started), record))
     return outcomes

@@ -107,8 +107,8 @@ def cmd_add(data: DataDir, args: Namespace) -> int:
     outcomes = []
     for i, path in enumerate(args.files, 1):
         if not path.is_file():
-            from kennisbank.documents import REFUSED, Outcome
-            outcomes.append(Outcome(str(path), REFUSED, message="bestand bestaat niet"))
+            from kennisbank.documents import AddStatus, Outcome
+            outcomes.append(Outcome(str(path), AddStatus.REFUSED, message="bestand bestaat niet"))
             continue
         _progress(i - 1, len(args.files), path.name)
         outcomes.append(add_path(data, path, overrides, _ocr_progress, args.ocr_timeout))
@@ -272,9 +272,35 @@ def cmd_taxonomie(data: DataDir, args: Namespace) -> int:
 
 @_guard
 def cmd_vergelijk(data: DataDir, args: Namespace) -> int:
-    from kennisbank import vergelijk
+    from kennisbank import index, vergelijk
+    from kennisbank.search.engine import Engine
 
-    return vergelijk.run_cli(data, args)
+    if not index.exists(data):
+        print("de index is nog leeg: voeg eerst documenten toe", file=sys.stderr)
+        return 2
+    engine = Engine(data)
+    try:
+        if args.matrix:
+            m = vergelijk.matrix(engine, args.regio)
+            print(vergelijk.matrix_csv(m) if args.csv else json.dumps(m, ensure_ascii=False, indent=1))
+            return 0
+        if not args.thema:
+            print("geef een thema of --matrix", file=sys.stderr)
+            return 2
+        result = vergelijk.compare(engine, " ".join(args.thema), args.regio)
+    except ValueError as exc:  # e.g. an unknown region
+        raise UserError(str(exc)) from exc
+    if args.json:
+        _out(result)
+    elif args.csv:
+        print(vergelijk.compare_csv(result), end="")
+    else:
+        print(f"{result['label']}\n{vergelijk.RULE}\n")
+        for r in result["regions"]:
+            print(f"{'✓' if r['addressed'] else '·'} {r['region']:<22} {r['passages']:>3} passages")
+            for ev in r["evidence"]:
+                print(f"    - {ev['title']} p.{ev['page']} {ev['section']}")
+    return 0
 
 
 def cmd_serve(data: DataDir, args: Namespace) -> int:

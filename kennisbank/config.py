@@ -2,10 +2,23 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 ENV_VAR = "KENNISBANK_DATA"
+YES = frozenset({"ja", "j", "yes", "y", "true", "1", "aan", "on"})
+NO = frozenset({"nee", "n", "no", "false", "0", "uit", "off"})
+
+
+def yes_no(text: str | None) -> bool | None:
+    """True or False for a yes/no word (Dutch or English, any case); None for anything else.
+
+    >>> yes_no(" Ja "), yes_no("off"), yes_no("1"), yes_no("misschien"), yes_no(None)
+    (True, False, True, None, None)
+    """
+    word = (text or "").strip().lower()
+    return True if word in YES else False if word in NO else None
 
 
 @dataclass(frozen=True)
@@ -18,6 +31,19 @@ class DataDir:
     def index(self) -> Path:
         """The link to the active index generation."""
         return self.root / "index"
+
+    def generation(self, n: int) -> Path:
+        """The folder of index generation n."""
+        return self.root / f"index-{n}"
+
+    def generations(self) -> Iterator[Path]:
+        """The index generation folders (index-<n>) there are, in no particular order."""
+        return self.root.glob("index-*")
+
+    @property
+    def index_link_tmp(self) -> Path:
+        """The new link to a generation, made here before it replaces the index link."""
+        return self.root / ".index-link"
 
     @property
     def originals(self) -> Path:
@@ -35,9 +61,34 @@ class DataDir:
         return self.root / "write.lock"
 
     @property
+    def jobs(self) -> Path:
+        """One JSON file (and lock file) per background job."""
+        return self.root / "jobs"
+
+    @property
+    def secret_key(self) -> Path:
+        """The web app's session key when none is configured (local use only)."""
+        return self.root / "secret_key"
+
+    @property
     def cache(self) -> Path:
         """Derived data that may be thrown away (word lists, facet caches)."""
         return self.root / "cache"
+
+    @property
+    def word_cache(self) -> Path:
+        """The analysis chain's compound dictionary."""
+        return self.cache / "woorden.pickle"
+
+    @property
+    def ocr_cache(self) -> Path:
+        """The text of OCR'd pages, one JSON file per original and language."""
+        return self.cache / "ocr"
+
+    @property
+    def uploads(self) -> Path:
+        """Uploaded files waiting for the beheerder to confirm their metadata, one folder per token."""
+        return self.cache / "uploads"
 
     def ensure(self) -> "DataDir":
         """Create the directories; return self."""

@@ -6,17 +6,26 @@ import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from enum import StrEnum
 from pathlib import Path
 
 from indexer.model import Metadata, RefusedError
 from kennisbank import index
 from kennisbank.config import DataDir
-from kennisbank.store import Record, Store, sha256
+from kennisbank.store import Record, RecordStatus, Store, sha256
 
 log = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = {".pdf", ".docx", ".md", ".markdown", ".txt"}
-ADDED, REPLACED, PRESENT, REFUSED = "toegevoegd", "vervangen", "al aanwezig", "geweigerd"
+
+
+class AddStatus(StrEnum):
+    """What happened to one added file; the values are shown to users."""
+
+    ADDED = "toegevoegd"
+    REPLACED = "vervangen"
+    PRESENT = "al aanwezig"
+    REFUSED = "geweigerd"
 
 
 @dataclass
@@ -24,7 +33,7 @@ class Outcome:
     """What happened to one file."""
 
     filename: str
-    status: str
+    status: str  # an AddStatus (uploads.Queued has its own)
     doc_id: str = ""
     message: str = ""
     passages: int = 0
@@ -33,14 +42,14 @@ class Outcome:
     @property
     def ok(self) -> bool:
         """False only for refused files."""
-        return self.status != REFUSED
+        return self.status != AddStatus.REFUSED
 
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def add_bytes(data_dir: DataDir, data: bytes, filename: str, overrides: dict | None = None,
+def add_bytes(data: DataDir, content: bytes, filename: str, overrides: dict | None = None,
               ocr=False) -> Outcome:
     """Add one file: identical content is a no-op, the same id with new content replaces.
 
@@ -49,36 +58,37 @@ def add_bytes(data_dir: DataDir, data: bytes, filename: str, overrides: dict | N
     from indexer.pipeline import prepare  # the heavy pipeline loads only for writes
 
     started = time.perf_counter()
-    store = Store(data_dir.ensure())
-    digest = sha256(data)
+    store = Store(data.ensure())
+    digest = sha256(content)
     present = store.by_sha(digest)
-    if present and present.status == "indexed" and not _changes(present, overrides):
-        return Outcome(filename, PRESENT, present.id, f"zelfde inhoud als '{present.title}'", present.passages)
+    if present and present.status == RecordStatus.INDEXED and not _changes(present, overrides):
+        return Outcome(filename, AddStatus.PRESENT, present.id, f"zelfde inhoud als '{present.title}'",
+                       present.passages)
     try:
-        prepared = prepare(data, filename, overrides, ocr=ocr_settings(data_dir, ocr))
+        prepared = prepare(content, filename, overrides, ocr=ocr_settings(data, ocr))
     except RefusedError as exc:
-        return Outcome(filename, REFUSED, message=str(exc))
+        return Outcome(filename, AddStatus.REFUSED, message=str(exc))
     meta = prepared.meta
-    with index.write_lock(data_dir):
-        ix = index.open_index(data_dir)
+    with index.write_lock(data):
+        ix = index.open_index(data)
         previous = store.get(meta.id)
-        unchanged = previous and previous.sha256 == digest and not _changes(previous, overrides)
-        if unchanged and previous.status == "indexed":
-            return Outcome(filename, PRESENT, meta.id, "al aanwezig", previous.passages)
+        if (previous and previous.sha256 == digest and previous.status == RecordStatus.INDEXED
+                and not _changes(previous, overrides)):
+            return Outcome(filename, AddStatus.PRESENT, meta.id, "al aanwezig", previous.passages)
         record = _record(meta, digest, prepared.kind, filename, len(prepared.pages), len(prepared.passages))
         had_original = store.original_path(record).exists()
-        store.put_original(data, prepared.kind)
+        store.put_original(content, prepared.kind)
         try:
             store.save(record)  # pending: the index has not got it yet
             index.replace_document(ix, meta, digest, prepared.passages)
         except BaseException:  # a full disk, an I/O error, Ctrl+C: nothing of this file may stay behind
             _undo(store, record, previous, had_original)
             raise
-        record.status = "indexed"
+        record.status = RecordStatus.INDEXED
         store.save(record)
         if previous and previous.sha256 != digest:
             _drop_unused_original(store, previous)
-    status = REPLACED if previous and previous.status == "indexed" else ADDED
+    status = AddStatus.REPLACED if previous and previous.status == RecordStatus.INDEXED else AddStatus.ADDED
     return Outcome(filename, status, meta.id, meta.title, len(prepared.passages), time.perf_counter() - started)
 
 
@@ -124,13 +134,13 @@ def _drop_unused_original(store: Store, old: Record) -> None:
         store.original_path(old).unlink(missing_ok=True)
 
 
-def add_path(data_dir: DataDir, path: Path, overrides: dict | None = None) -> Outcome:
+def add_path(data: DataDir, path: Path, overrides: dict | None = None) -> Outcome:
     """Add one file from disk; unreadable files are refused, not raised."""
     try:
-        data = path.read_bytes()
+        content = path.read_bytes()
     except OSError as exc:
-        return Outcome(path.name, REFUSED, message=f"kan het bestand niet lezen ({exc.strerror})")
-    return add_bytes(data_dir, data, path.name, overrides)
+        return Outcome(path.name, AddStatus.REFUSED, message=f"kan het bestand niet lezen ({exc.strerror})")
+    return add_bytes(data, content, path.name, overrides)
 
 
 def remove(data_dir: DataDir, doc_id: str) -> Record | None:
@@ -162,10 +172,10 @@ def reindex(data_dir: DataDir, progress=None) -> tuple[int, list[Outcome]]:
                         prepared = prepare(store.read_original(record), record.filename, _overrides(record),
                                            ocr=ocr_settings(data_dir, True))
                     except (RefusedError, OSError) as exc:
-                        problems.append(Outcome(record.filename, REFUSED, record.id, str(exc)))
+                        problems.append(Outcome(record.filename, AddStatus.REFUSED, record.id, str(exc)))
                         continue
                     w.add(prepared.meta, record.sha256, prepared.passages)
-                    record.status, record.passages = "indexed", len(prepared.passages)
+                    record.status, record.passages = RecordStatus.INDEXED, len(prepared.passages)
                     count += 1
                     if progress:
                         progress(i, len(records), record.id)
@@ -201,7 +211,7 @@ def check(data_dir: DataDir) -> list[str]:
     for doc_id, record in records.items():
         if not store.original_path(record).exists():
             problems.append(f"{doc_id}: origineel ontbreekt ({record.sha256[:12]})")
-        if record.status != "indexed":
+        if record.status != RecordStatus.INDEXED:
             problems.append(f"{doc_id}: toevoegen niet afgemaakt (status {record.status}); voeg opnieuw toe of reindex")
         elif doc_id not in indexed:
             problems.append(f"{doc_id}: staat in de opslag maar niet in de index")
@@ -225,4 +235,4 @@ def ocr_settings(data_dir: DataDir, ocr=True):
     from indexer.ocr import OcrSettings
 
     settings = ocr if isinstance(ocr, OcrSettings) else OcrSettings()
-    return replace(settings, cache_dir=settings.cache_dir or data_dir.cache / "ocr")
+    return replace(settings, cache_dir=settings.cache_dir or data_dir.ocr_cache)

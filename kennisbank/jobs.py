@@ -28,17 +28,29 @@ import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
+from enum import StrEnum
 from pathlib import Path
 
 from kennisbank import documents
 from kennisbank.analysis import slugify
 from kennisbank.config import DataDir
+from kennisbank.documents import AddStatus
 from kennisbank.store import EXTENSIONS, Store, sha256
 
 log = logging.getLogger(__name__)
 
-WAITING, RUNNING, DONE, FAILED = "wachtend", "bezig", "klaar", "mislukt"
-UNFINISHED = (WAITING, RUNNING)
+
+
+class JobState(StrEnum):
+    """Where a job stands; the values are stored in the job files and shown to users."""
+
+    WAITING = "wachtend"
+    RUNNING = "bezig"
+    DONE = "klaar"
+    FAILED = "mislukt"
+
+
+UNFINISHED = (JobState.WAITING, JobState.RUNNING)
 KEEP_DAYS = 14  # finished jobs older than this are removed
 _ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
 _wakeup = threading.Event()  # set by submit, so a Worker in the same process starts at once
@@ -58,7 +70,7 @@ class Job:
     sha256: str
     kind: str
     overrides: dict = field(default_factory=dict)
-    state: str = WAITING
+    state: str = JobState.WAITING  # a JobState
     done: int = 0
     total: int = 0
     doc_id: str = ""
@@ -75,9 +87,10 @@ class Job:
         >>> Job("x", "a.pdf", "0", "pdf").progress
         'wacht op zijn beurt'
         """
-        if self.state == RUNNING and self.total:
+        if self.state == JobState.RUNNING and self.total:
             return f"pagina {self.done} van {self.total}"
-        return {WAITING: "wacht op zijn beurt", RUNNING: "bezig", DONE: "klaar", FAILED: "mislukt"}[self.state]
+        return {JobState.WAITING: "wacht op zijn beurt", JobState.RUNNING: "bezig", JobState.DONE: "klaar",
+                JobState.FAILED: "mislukt"}[self.state]
 
     def as_dict(self) -> dict:
         """The job as JSON-ready data, with its progress text."""
@@ -88,11 +101,6 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def jobs_dir(data: DataDir) -> Path:
-    """The folder with the job files."""
-    return data.root / "jobs"
-
-
 def _new_id() -> str:
     """A job id that sorts by creation time."""
     return f"{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
@@ -101,7 +109,7 @@ def _new_id() -> str:
 def _save(data: DataDir, job: Job) -> None:
     """Write a job file atomically."""
     job.updated = _now()
-    folder = jobs_dir(data)
+    folder = data.jobs
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".tmp-{job.id}-{os.getpid()}-{threading.get_ident()}"
     tmp.write_text(json.dumps(asdict(job), ensure_ascii=False, indent=1), encoding="utf-8")
@@ -112,7 +120,7 @@ def _save(data: DataDir, job: Job) -> None:
 
 def load(data: DataDir, job_id: str) -> Job | None:
     """The job with this id, or None."""
-    path = jobs_dir(data) / f"{job_id}.json"
+    path = data.jobs / f"{job_id}.json"
     if not _ID.match(job_id) or not path.exists():
         return None
     try:
@@ -124,7 +132,7 @@ def load(data: DataDir, job_id: str) -> Job | None:
 
 def all_jobs(data: DataDir) -> list[Job]:
     """All jobs, oldest first."""
-    folder = jobs_dir(data)
+    folder = data.jobs
     jobs = [load(data, p.stem) for p in sorted(folder.glob("*.json"))] if folder.exists() else []
     return [job for job in jobs if job is not None]
 
@@ -137,7 +145,7 @@ def status(data: DataDir, job_id: str) -> dict | None:
 
 def _try_lock(data: DataDir, job_id: str) -> int | None:
     """Take the job's lock file (an open fd), or None when another process or thread holds it."""
-    folder = jobs_dir(data)
+    folder = data.jobs
     folder.mkdir(parents=True, exist_ok=True)
     fd = os.open(folder / f"{job_id}.lock", os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -175,7 +183,7 @@ def submit(data: DataDir, content: bytes, filename: str, overrides: dict | None 
     for job in all_jobs(data):
         if job.state in UNFINISHED and job.sha256 == digest and job.overrides == wanted:
             return job.id
-    job = _new_job(data, content, filename, overrides, WAITING)
+    job = _new_job(data, content, filename, overrides, JobState.WAITING)
     _save(data, job)
     _wakeup.set()
     log.info("job %s: %s in de wachtrij", job.id, job.filename)
@@ -189,7 +197,7 @@ def _original(data: DataDir, job: Job) -> Path:
 
 def _finish(data: DataDir, job: Job, outcome: documents.Outcome) -> None:
     """Record the outcome; a refused file's original goes when no document uses it."""
-    job.state = DONE if outcome.ok else FAILED
+    job.state = JobState.DONE if outcome.ok else JobState.FAILED
     job.doc_id = outcome.doc_id
     job.message = f"{outcome.status}: {outcome.message}" if outcome.ok else outcome.message
     _save(data, job)
@@ -208,10 +216,10 @@ def _add(data: DataDir, content: bytes, filename: str, overrides: dict | None, j
     def on_progress(done: int, total: int, page) -> None:
         nonlocal job
         if job is None:  # OCR starts: from now on a restart can resume this file
-            job = _new_job(data, content, filename, overrides, RUNNING)
+            job = _new_job(data, content, filename, overrides, JobState.RUNNING)
             fd = _try_lock(data, job.id)  # a fresh id: always free
             held.extend([fd] if fd is not None else [])
-        job.state, job.done, job.total = RUNNING, done, total
+        job.state, job.done, job.total = JobState.RUNNING, done, total
         _save(data, job)
         if progress:
             progress(done, total, filename)
@@ -233,7 +241,7 @@ def add_path(data: DataDir, path: Path, overrides: dict | None = None, progress:
     try:
         content = path.read_bytes()
     except OSError as exc:
-        return documents.Outcome(path.name, documents.REFUSED, message=f"kan het bestand niet lezen ({exc.strerror})")
+        return documents.Outcome(path.name, AddStatus.REFUSED, message=f"kan het bestand niet lezen ({exc.strerror})")
     return _add(data, content, path.name, overrides, None, progress, timeout)
 
 
@@ -249,24 +257,24 @@ def run_job(data: DataDir, job_id: str, progress: Progress | None = None,
         job = load(data, job_id)
         if job is None or job.state not in UNFINISHED:
             return None
-        job.state, job.message = RUNNING, ""
+        job.state, job.message = JobState.RUNNING, ""
         _save(data, job)
         try:
             content = _original(data, job).read_bytes()
         except OSError as exc:
             reason = f"origineel ontbreekt ({exc.strerror})"
-            outcome = documents.Outcome(job.filename, documents.REFUSED, message=reason)
+            outcome = documents.Outcome(job.filename, AddStatus.REFUSED, message=reason)
             _finish(data, job, outcome)
             return outcome
         try:
             return _add(data, content, job.filename, job.overrides, job, progress, timeout)
         except BusyError as exc:  # another writer holds the index for long: try again later
-            job.state, job.message = WAITING, f"{exc}; wordt later opnieuw geprobeerd"
+            job.state, job.message = JobState.WAITING, f"{exc}; wordt later opnieuw geprobeerd"
             _save(data, job)
             return None
         except Exception as exc:
             log.exception("job %s mislukt", job.id)
-            outcome = documents.Outcome(job.filename, documents.REFUSED, message=f"interne fout: {exc}")
+            outcome = documents.Outcome(job.filename, AddStatus.REFUSED, message=f"interne fout: {exc}")
             _finish(data, job, outcome)
             return outcome
     finally:
@@ -296,10 +304,10 @@ def prune(data: DataDir, days: int = KEEP_DAYS) -> int:
         if job.state in UNFINISHED:
             in_use.add(job.sha256)
         elif job.updated < cutoff:
-            (jobs_dir(data) / f"{job.id}.json").unlink(missing_ok=True)
-            (jobs_dir(data) / f"{job.id}.lock").unlink(missing_ok=True)
+            (data.jobs / f"{job.id}.json").unlink(missing_ok=True)
+            (data.jobs / f"{job.id}.lock").unlink(missing_ok=True)
             removed += 1
-    cache = data.cache / "ocr"  # see documents.ocr_settings
+    cache = data.ocr_cache  # see documents.ocr_settings
     for path in cache.glob("*.json") if cache.exists() else []:
         if path.name.split("-")[0] not in in_use:
             path.unlink(missing_ok=True)

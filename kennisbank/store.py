@@ -8,6 +8,7 @@ import os
 import re
 import tempfile
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from kennisbank.config import DataDir
@@ -16,6 +17,13 @@ log = logging.getLogger(__name__)
 
 EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "markdown": ".md", "text": ".txt"}
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
+
+
+class RecordStatus(StrEnum):
+    """Where a stored document stands with the index; the values are stored in the record files."""
+
+    PENDING = "pending"  # saved, its passages not yet committed to the index
+    INDEXED = "indexed"
 
 
 @dataclass
@@ -33,7 +41,7 @@ class Record:
     pages: int = 0
     passages: int = 0
     added: str = ""
-    status: str = "pending"  # pending until its passages are committed to the index, then "indexed"
+    status: str = RecordStatus.PENDING  # a RecordStatus: pending until the index has its passages, then indexed
     extra: dict = field(default_factory=dict)
 
     @property
@@ -42,9 +50,9 @@ class Record:
         return EXTENSIONS.get(self.kind, ".bin")
 
 
-def sha256(data: bytes) -> str:
+def sha256(content: bytes) -> str:
     """The hex sha256 of some bytes."""
-    return hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(content).hexdigest()
 
 
 def valid_id(doc_id: str) -> bool:
@@ -56,13 +64,13 @@ def valid_id(doc_id: str) -> bool:
     return bool(_ID_RE.fullmatch(doc_id))  # not match(): its $ also matches before a trailing newline
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def _atomic_write(path: Path, content: bytes) -> None:
     """Write a file so that a crash leaves either the old or the new content."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            fh.write(content)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -81,12 +89,12 @@ class Store:
         """Where the original of a record lives."""
         return self.data.originals / f"{record.sha256}{record.extension}"
 
-    def put_original(self, data: bytes, kind: str) -> str:
+    def put_original(self, content: bytes, kind: str) -> str:
         """Store file bytes under their hash (idempotent); return the hash."""
-        digest = sha256(data)
+        digest = sha256(content)
         path = self.data.originals / f"{digest}{EXTENSIONS.get(kind, '.bin')}"
         if not path.exists():
-            _atomic_write(path, data)
+            _atomic_write(path, content)
         return digest
 
     def read_original(self, record: Record) -> bytes:

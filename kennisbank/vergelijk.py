@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import sys
-from argparse import Namespace
 from typing import Any
 
-from kennisbank.config import DataDir
 from kennisbank.index.query import AndMaybe, Node, Nothing, Or, Term
 from kennisbank.search import highlight
 from kennisbank.search.engine import Engine
@@ -123,37 +119,3 @@ def compare_csv(result: dict) -> str:
             w.writerow([r["region"], "ja" if r["addressed"] else "nee", r["passages"], r["score"],
                         ev.get("title", ""), ev.get("page", ""), ev.get("section", ""), ev.get("text", "")])
     return buf.getvalue()
-
-
-def run_cli(data: DataDir, args: Namespace) -> int:
-    """`kennisbank vergelijk`: one thema (side by side) or the whole matrix."""
-    from kennisbank import index
-
-    if not index.exists(data):
-        print("de index is nog leeg: voeg eerst documenten toe", file=sys.stderr)
-        return 2
-    engine = Engine(data)
-    try:
-        if args.matrix:
-            m = matrix(engine, args.regio)
-            print(matrix_csv(m) if args.csv else json.dumps(m, ensure_ascii=False, indent=1))
-            return 0
-        if not args.thema:
-            print("geef een thema of --matrix", file=sys.stderr)
-            return 2
-        result = compare(engine, " ".join(args.thema), args.regio)
-    except ValueError as exc:
-        print(f"kennisbank: {exc}", file=sys.stderr)
-        return 2
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=1))
-    elif args.csv:
-        print(compare_csv(result), end="")
-    else:
-        print(f"{result['label']}\n{RULE}\n")
-        for r in result["regions"]:
-            mark = "✓" if r["addressed"] else "·"
-            print(f"{mark} {r['region']:<22} {r['passages']:>3} passages")
-            for ev in r["evidence"]:
-                print(f"    - {ev['title']} p.{ev['page']} {ev['section']}")
-    return 0

@@ -108,7 +108,7 @@ def test_pdf_over_the_page_limit_is_refused_at_once(tmp_path):
     pdf = _pdf_with_pages(extract.MAX_PAGES + 1)
     started = time.perf_counter()
     outcome = documents.add_bytes(DataDir(tmp_path / "data"), pdf, "dik.pdf")
-    assert outcome.status == documents.REFUSED
+    assert outcome.status == documents.AddStatus.REFUSED
     assert outcome.message == f"te veel pagina's ({extract.MAX_PAGES + 1}, maximaal {extract.MAX_PAGES})"
     assert time.perf_counter() - started < 10  # counted, not read
     assert not Store(DataDir(tmp_path / "data")).all()
@@ -174,7 +174,7 @@ def test_docx_bombs_are_refused_quickly(tmp_path, bomb):
     started = time.perf_counter()
     outcome = documents.add_bytes(DataDir(tmp_path / "data"), content, "bom.docx")
     assert time.perf_counter() - started < 10
-    assert outcome.status == documents.REFUSED, outcome
+    assert outcome.status == documents.AddStatus.REFUSED, outcome
     assert any(w in outcome.message for w in ("zip-bom", "beschadigd Word-bestand", "geen bruikbare tekst")), \
         outcome.message
 

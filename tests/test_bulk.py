@@ -5,8 +5,9 @@ import pytest
 
 from kennisbank import bulk, documents, index
 from kennisbank.config import DataDir
+from kennisbank.documents import AddStatus
 from kennisbank.search.engine import Engine
-from kennisbank.store import Store
+from kennisbank.store import RecordStatus, Store
 
 REGIONS = ("Zeeland", "Flevoland", "Friesland", "Utrecht", "Amsterdam")
 # Our own words (not from the shared documents), long enough for a few passages per document.
@@ -54,12 +55,12 @@ def test_commits_once_per_batch_and_finds_everything(tmp_path):
     data = DataDir(tmp_path / "data")
     seen = []
     outcomes = bulk.add_many(data, [plan(n) for n in range(5)], batch=2, progress=seen.append)
-    assert [o.status for o in outcomes] == [documents.ADDED] * 5
+    assert [o.status for o in outcomes] == [AddStatus.ADDED] * 5
     assert [o.doc_id for o in seen] == [f"plan-{n}" for n in range(5)]
     assert all(o.passages > 0 and o.message for o in outcomes)
     assert generation(data) == 3  # created as generation 0, then 3 commits (2 + 2 + 1 documents)
     assert documents.check(data) == []
-    assert all(r.status == "indexed" for r in Store(data).all())
+    assert all(r.status == RecordStatus.INDEXED for r in Store(data).all())
     assert hits(data, "mosterdveld") == ["plan-3"]
 
 
@@ -68,7 +69,7 @@ def test_a_rerun_adds_nothing_and_does_not_commit(tmp_path):
     bulk.add_many(data, [plan(n) for n in range(3)])
     before = generation(data)
     outcomes = bulk.add_many(data, [plan(n) for n in range(3)])
-    assert [o.status for o in outcomes] == [documents.PRESENT] * 3
+    assert [o.status for o in outcomes] == [AddStatus.PRESENT] * 3
     assert generation(data) == before
 
 
@@ -76,7 +77,7 @@ def test_same_id_twice_in_one_batch_keeps_the_second(tmp_path):
     data = DataDir(tmp_path / "data")
     first, second = plan(1), plan(1, token="zwaluwstaart")
     outcomes = bulk.add_many(data, [first, second, plan(2)], batch=10)
-    assert [o.status for o in outcomes] == [documents.ADDED, documents.REPLACED, documents.ADDED]
+    assert [o.status for o in outcomes] == [AddStatus.ADDED, AddStatus.REPLACED, AddStatus.ADDED]
     assert hits(data, "zwaluwstaart") == ["plan-1"]
     assert hits(data, "berkenlaan") == []
     assert documents.check(data) == []
@@ -85,14 +86,14 @@ def test_same_id_twice_in_one_batch_keeps_the_second(tmp_path):
 def test_identical_content_twice_is_present_once(tmp_path):
     data = DataDir(tmp_path / "data")
     outcomes = bulk.add_many(data, [plan(4), plan(4)], batch=10)
-    assert [o.status for o in outcomes] == [documents.ADDED, documents.PRESENT]
+    assert [o.status for o in outcomes] == [AddStatus.ADDED, AddStatus.PRESENT]
     assert len(Store(data).all()) == 1
 
 
 def test_a_refused_file_does_not_stop_the_others(tmp_path):
     data = DataDir(tmp_path / "data")
     outcomes = bulk.add_many(data, [plan(0), ("leeg.txt", b"", None), plan(1)], batch=10)
-    assert [o.status for o in outcomes] == [documents.ADDED, documents.REFUSED, documents.ADDED]
+    assert [o.status for o in outcomes] == [AddStatus.ADDED, AddStatus.REFUSED, AddStatus.ADDED]
     assert outcomes[1].message
     assert documents.check(data) == []
 
@@ -108,7 +109,7 @@ def test_a_failing_batch_is_taken_back_and_a_rerun_finishes(tmp_path):
     assert len(list(data.originals.iterdir())) == 1
     assert hits(data, "berkenlaan") == []
     outcomes = bulk.add_many(data, [plan(1), plan(2)], batch=10)
-    assert [o.status for o in outcomes] == [documents.ADDED, documents.ADDED]
+    assert [o.status for o in outcomes] == [AddStatus.ADDED, AddStatus.ADDED]
     assert documents.check(data) == []
     assert hits(data, "berkenlaan") == ["plan-1"]
 

@@ -124,9 +124,9 @@ def test_document_lifecycle_add_present_replace_remove_reindex_check(tmp_path):
 
     ok = run("check", data=data)
     assert (ok.returncode, ok.stdout.strip()) == (0, "in orde: opslag en index komen overeen")
-    shutil.rmtree(data / "index", ignore_errors=True)
-    (data / "index").unlink(missing_ok=True)
-    for folder in data.glob("index-*"):
+    shutil.rmtree(DataDir(data).index, ignore_errors=True)
+    DataDir(data).index.unlink(missing_ok=True)
+    for folder in DataDir(data).generations():
         shutil.rmtree(folder)
     broken = run("check", data=data)
     assert broken.returncode == 1 and "reindex" in broken.stdout
@@ -138,7 +138,7 @@ def test_document_lifecycle_add_present_replace_remove_reindex_check(tmp_path):
     removed = run("remove", "plan", data=data)
     assert removed.returncode == 0 and removed.stdout.startswith("verwijderd: plan (")
     assert run("documents", data=data).stdout.strip() == "nog geen documenten"
-    assert list((data / "originals").iterdir()) == []
+    assert list(DataDir(data).originals.iterdir()) == []
     assert run("check", data=data).returncode == 0
 
 

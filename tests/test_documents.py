@@ -10,9 +10,9 @@ import pytest
 
 from kennisbank import documents, index
 from kennisbank.config import DataDir
-from kennisbank.documents import ADDED, PRESENT, REFUSED, REPLACED
+from kennisbank.documents import AddStatus
 from kennisbank.index.query import Term
-from kennisbank.store import Store, sha256
+from kennisbank.store import RecordStatus, Store, sha256
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -60,11 +60,16 @@ def _passages(data: DataDir) -> dict[str, tuple]:
         return {d["pid"]: tuple(sorted(d.items())) for d in s.all_passages()}
 
 
+def test_add_statuses_are_the_dutch_words_users_see():
+    assert [s.value for s in AddStatus] == ["toegevoegd", "vervangen", "al aanwezig", "geweigerd"]
+    assert f"{AddStatus.PRESENT}: x" == "al aanwezig: x"
+
+
 def test_add_stores_original_and_record_and_indexes_passages(data):
     outcome = _add(data, PLAN_V1)
-    assert (outcome.status, outcome.doc_id, outcome.ok) == (ADDED, "werkplan", True)
+    assert (outcome.status, outcome.doc_id, outcome.ok) == (AddStatus.ADDED, "werkplan", True)
     record = Store(data).get("werkplan")
-    assert record.status == "indexed" and record.sha256 == sha256(PLAN_V1.encode())
+    assert record.status == RecordStatus.INDEXED and record.sha256 == sha256(PLAN_V1.encode())
     assert Store(data).read_original(record) == PLAN_V1.encode()
     assert record.passages == outcome.passages == len(_passages(data)) >= 2
     assert _exact_hits(data, "pelikaanmodel")
@@ -77,7 +82,7 @@ def test_identical_content_again_is_a_no_op_that_says_so(data):
     before_index = sorted(p.name for p in data.index.iterdir())
     for filename in ("werkplan.md", "kopie-met-andere-naam.md"):
         again = _add(data, PLAN_V1, filename)
-        assert (again.status, again.doc_id, again.passages) == (PRESENT, "werkplan", first.passages)
+        assert (again.status, again.doc_id, again.passages) == (AddStatus.PRESENT, "werkplan", first.passages)
         assert again.status == "al aanwezig" and again.ok
     assert (data.records / "werkplan.json").read_bytes() == before_record
     assert sorted(p.name for p in data.index.iterdir()) == before_index  # no new commit
@@ -87,7 +92,7 @@ def test_identical_content_again_is_a_no_op_that_says_so(data):
 def test_same_content_with_new_metadata_updates_the_record(data):
     _add(data, PLAN_V1)
     outcome = _add(data, PLAN_V1, title="Werkplan Zeeland 2024", region="Zeeland")
-    assert outcome.status == REPLACED
+    assert outcome.status == AddStatus.REPLACED
     record = Store(data).get("werkplan")
     assert (record.title, record.region) == ("Werkplan Zeeland 2024", "Zeeland")
     ix = index.open_index(data, create=False)
@@ -100,7 +105,7 @@ def test_new_version_with_the_same_id_replaces_the_old_one(data):
     _add(data, PLAN_V1)
     old_record = old.get("werkplan")
     outcome = _add(data, PLAN_V2)
-    assert (outcome.status, outcome.doc_id) == (REPLACED, "werkplan")
+    assert (outcome.status, outcome.doc_id) == (AddStatus.REPLACED, "werkplan")
     new_record = Store(data).get("werkplan")
     assert new_record.sha256 == sha256(PLAN_V2.encode()) != old_record.sha256
     assert _exact_hits(data, "pelikaanmodel") == []  # old passages gone
@@ -113,7 +118,7 @@ def test_new_version_with_the_same_id_replaces_the_old_one(data):
 def test_replacing_keeps_an_original_that_another_document_uses(data):
     _add(data, PLAN_V1)
     twin = _add(data, PLAN_V1, id="werkplan-kopie", title="Kopie van het werkplan")
-    assert twin.status == ADDED and twin.doc_id == "werkplan-kopie"
+    assert twin.status == AddStatus.ADDED and twin.doc_id == "werkplan-kopie"
     _add(data, PLAN_V2)  # the first document gets a new version
     store = Store(data)
     assert store.original_path(store.get("werkplan-kopie")).exists()
@@ -140,7 +145,7 @@ def test_a_refused_file_leaves_store_and_index_unchanged(data):
     before = sorted(str(p.relative_to(data.root)) for p in data.root.rglob("*"))
     for content, name in ((b"", "leeg.pdf"), (b"<html>geen pdf</html>", "nep.pdf"), (b"\x00\x01\x02" * 500, "x.txt")):
         outcome = documents.add_bytes(data, content, name)
-        assert outcome.status == REFUSED and not outcome.ok and outcome.message
+        assert outcome.status == AddStatus.REFUSED and not outcome.ok and outcome.message
     assert sorted(str(p.relative_to(data.root)) for p in data.root.rglob("*")) == before
 
 
@@ -157,7 +162,7 @@ def test_reindex_rebuilds_the_same_passages_from_the_store_alone(data):
     records = {r.id: r for r in Store(data).all()}
     index.open_index(data).close()
     data.index.unlink()  # the link and every generation: only the store is left
-    for folder in data.root.glob("index-*"):
+    for folder in data.generations():
         shutil.rmtree(folder)
     assert not index.exists(data)
     assert any("reindex" in p for p in documents.check(data))
@@ -180,7 +185,7 @@ def test_check_reports_every_kind_of_disagreement(data):
     assert problems == ["notitie-friesland: staat in de opslag maar niet in de index"]
 
     record = store.get("werkplan")
-    record.status = "pending"
+    record.status = RecordStatus.PENDING
     store.save(record)
     assert any(p.startswith("werkplan: toevoegen niet afgemaakt") for p in documents.check(data))
 

@@ -26,7 +26,7 @@ import pytest
 from kennisbank import documents, index
 from kennisbank.config import DataDir
 from kennisbank.search.engine import Engine
-from kennisbank.store import Store
+from kennisbank.store import RecordStatus, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "corpus"
@@ -78,7 +78,7 @@ def unfinished(data: DataDir) -> set[str]:
     store = Store(data)
     records = {r.id: r for r in store.all()}
     found = indexed(data)
-    bad = {i for i, r in records.items() if r.status != "indexed" or found.get(i) != (r.sha256, r.passages)
+    bad = {i for i, r in records.items() if r.status != RecordStatus.INDEXED or found.get(i) != (r.sha256, r.passages)
            or not store.original_path(r).exists()}
     return bad | (found.keys() - records.keys())
 
@@ -115,7 +115,7 @@ def assert_consistent(data: DataDir, reference: dict[str, tuple[str, int]],
 def _snapshot(data: DataDir) -> dict:
     """What a writer changes: files of records, originals and index generations, and the active generation."""
     files = {}
-    for folder in (data.records, data.originals, *data.root.glob("index-*")):
+    for folder in (data.records, data.originals, *data.generations()):
         try:
             entries = list(os.scandir(folder))
         except (FileNotFoundError, NotADirectoryError):
@@ -261,7 +261,7 @@ def _kill_reindexes(data: DataDir, reference: dict, moments: list) -> int:
     assert rerun.returncode == 0, rerun.stderr
     with _IN_PROCESS:
         assert assert_consistent(data, reference) == reference
-    assert [p.name for p in data.root.glob("index-*")] == [os.readlink(data.index)]  # leftovers cleared
+    assert [p.name for p in data.generations()] == [os.readlink(data.index)]  # leftovers cleared
     return killed
 
 
@@ -472,7 +472,7 @@ def test_write_failing_inside_the_index_commit_rolls_back(complete, tmp_path):
         assert "kan niet schrijven in de datamap" in run.stderr and "too large" in run.stderr, (args, run.stderr)
         assert_unchanged_after_failed_add(data, reference, run)
         assert Store(data).get(replaced) == Store(full).get(replaced)  # a failed replacement keeps the old record
-        assert len(list(data.root.glob("index-*"))) == 1  # a failed reindex leaves no half generation
+        assert len(list(data.generations())) == 1  # a failed reindex leaves no half generation
         assert len(list(data.originals.iterdir())) == len(reference)  # no original of the refused file
 
 
@@ -591,7 +591,7 @@ def test_a_running_web_app_shows_a_replacement_once_and_a_removal_at_once(small_
     longer = ("Werkplan Zeeland, tweede versie\n\n" + "De proeftuin werkt met gezinnen en het lokale team. " * 40
               + "\n\nMonitoring\n\n" + "Wij meten per kwartaal hoe gezinnen de hulp ervaren. " * 40)
     outcome = documents.add_bytes(small_data, longer.encode(), "werkplan.txt", {"id": "werkplan-zeeland"})
-    assert outcome.status == documents.REPLACED
+    assert outcome.status == documents.AddStatus.REPLACED
     assert count() == outcome.passages  # not the old and the new passages together
     documents.remove(small_data, "werkplan-zeeland")
     assert count() == 0

@@ -29,7 +29,7 @@ needs_tesseract = pytest.mark.tesseract  # skipped where OCR cannot run (conftes
 
 def job_files(data: DataDir) -> list[dict]:
     """The raw JSON of every job file."""
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(jobs.jobs_dir(data).glob("*.json"))]
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(data.jobs.glob("*.json"))]
 
 
 def passages_of(data: DataDir, doc_id: str) -> int:
@@ -48,6 +48,14 @@ def test_submit_stores_original_first_and_queues(tmp_path):
     assert jobs.submit(data, content, "scan.pdf", {"region": "Zeeland"}) == job_id  # same file: same job
     assert [j["id"] for j in job_files(data)] == [job_id]
     assert not index.exists(data)  # nothing reaches the index before the job ran
+
+
+def test_states_are_stored_and_shown_as_their_dutch_values(tmp_path):
+    assert [s.value for s in jobs.JobState] == ["wachtend", "bezig", "klaar", "mislukt"]
+    data = DataDir(tmp_path / "data")
+    job_id = jobs.submit(data, SCAN.read_bytes(), "scan.pdf")
+    assert '"state": "wachtend"' in (data.jobs / f"{job_id}.json").read_text(encoding="utf-8")
+    assert json.dumps(jobs.status(data, job_id)["state"]) == '"wachtend"'
 
 
 def test_status_of_unknown_or_malformed_ids(tmp_path):
@@ -139,11 +147,11 @@ def test_prune_removes_old_finished_jobs_and_unused_ocr_caches(tmp_path):
     data = DataDir(tmp_path / "data")
     old = jobs.submit(data, b"# Kop\n\nEen klein document.", "oud.md")
     new = jobs.submit(data, b"# Kop\n\nNog een klein document.", "nieuw.md")
-    path = jobs.jobs_dir(data) / f"{old}.json"
+    path = data.jobs / f"{old}.json"
     raw = json.loads(path.read_text(encoding="utf-8"))
     raw.update(state="klaar", updated="2000-01-01T00:00:00+00:00")
     path.write_text(json.dumps(raw), encoding="utf-8")
-    cache = data.cache / "ocr"
+    cache = data.ocr_cache
     cache.mkdir(parents=True)
     kept = cache / f"{jobs.status(data, new)['sha256']}-nld.json"
     unused = cache / f"{'0' * 64}-nld.json"

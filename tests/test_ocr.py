@@ -203,7 +203,7 @@ def test_add_caches_ocr_so_a_second_read_needs_no_tesseract(scan_data, tmp_path)
     from kennisbank.browse import document_passages
 
     calls = []
-    settings = ocr.OcrSettings(binary=str(tmp_path / "geen-tesseract"), cache_dir=scan_data / "cache" / "ocr",
+    settings = ocr.OcrSettings(binary=str(tmp_path / "geen-tesseract"), cache_dir=DataDir(scan_data).ocr_cache,
                                progress=lambda d, t, p: calls.append((d, t)))
     pages = ocr.ocr_pages(SCAN.read_bytes(), [Page(1, ""), Page(2, "")], settings)
     assert calls == [(2, 2)] and all(p.ocr and p.text for p in pages)  # both pages came from the cache

@@ -164,7 +164,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
                          capture_output=True, text=True, cwd=ROOT, timeout=60, env=env)
     assert run.returncode == 2 and "KENNISBANK_SECRET_KEY" in run.stderr, (run.returncode, run.stderr)
     assert "Traceback" not in run.stderr
-    assert not (tmp_path / "data" / "secret_key").exists()  # no key made up in production
+    assert not DataDir(tmp_path / "data").secret_key.exists()  # no key made up in production
 
 
 # --- downloads and paths --------------------------------------------------------------------------------------------
@@ -207,8 +207,7 @@ def test_request_paths_never_reach_files_outside_their_folder(small_app, small_d
     assert answer.status_code in (400, 404), (url, answer.status_code)
     assert all(urlsplit(r.headers["Location"]).path.startswith("/static/") for r in answer.history), url
     body = answer.get_data()
-    secret = (small_data.root / "secret_key").read_bytes().strip() if (small_data.root / "secret_key").exists() \
-        else b"\0\0"
+    secret = small_data.secret_key.read_bytes().strip() if small_data.secret_key.exists() else b"\0\0"
     assert b"[project]" not in body and b"root:" not in body and secret not in body
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kennisbank.analysis import slugify
 from kennisbank.config import DataDir
-from kennisbank.store import Record, Store, _atomic_write, sha256, valid_id
+from kennisbank.store import Record, RecordStatus, Store, _atomic_write, sha256, valid_id
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def store(tmp_path) -> Store:
 def _record(doc_id: str = "plan-zeeland", digest: str = "0" * 64, **changes) -> Record:
     fields = dict(id=doc_id, title="Werkplan Zeeland: één gezin, één plan", type="projectplan", region="Zeeland",
                   date="2023-03", sha256=digest, kind="text", filename="werkplan.txt", pages=1, passages=2,
-                  added="2024-01-02T03:04:05+00:00", status="indexed", extra={"bron": "beheer", "n": [1, 2]})
+                  added="2024-01-02T03:04:05+00:00", status=RecordStatus.INDEXED, extra={"bron": "beheer", "n": [1, 2]})
     fields.update(changes)
     return Record(**fields)
 
@@ -55,6 +55,14 @@ def test_record_round_trips_with_unicode_and_extra(store):
     raw = (store.data.records / "plan-zeeland.json").read_text(encoding="utf-8")
     assert "één gezin" in raw  # readable UTF-8, not \\u escapes
     assert json.loads(raw) == asdict(record)
+
+
+def test_status_is_stored_as_its_plain_value(store):
+    assert [s.value for s in RecordStatus] == ["pending", "indexed"]
+    store.save(_record(status=RecordStatus.PENDING))
+    raw = (store.data.records / "plan-zeeland.json").read_text(encoding="utf-8")
+    assert '"status": "pending"' in raw
+    assert store.get("plan-zeeland").status == RecordStatus.PENDING
 
 
 def test_all_is_sorted_and_by_sha_finds_the_owner(store):

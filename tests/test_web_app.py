@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import re
 import stat
+import tomllib
 from io import BytesIO
+from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from kennisbank.config import DataDir
-from kennisbank.web import MAX_UPLOAD_BYTES, create_app
+from kennisbank.web import MAX_UPLOAD_BYTES, _from_environment, create_app
+from kennisbank.web.common import AppState, state
 
 PAGES = ["/", "/?q=klantreis", "/vergelijk", "/vergelijk?thema=klantreis", "/werkende-elementen",
          "/document/factsheet-proeftuinen", "/beheer/inloggen", "/bestaat-niet"]
@@ -37,11 +41,29 @@ def test_pages_have_no_inline_script_or_style_and_are_accessible(client, url):
 
 
 def test_one_engine_per_process(app, client):
-    engine = app.extensions["kennisbank"]["engine"]
+    engine = state(app).engine
     client.get("/?q=gezin")
     client.get("/api/search?q=klantreis")
-    assert app.extensions["kennisbank"]["engine"] is engine
+    assert state(app).engine is engine
     assert engine.is_open  # opened once and kept
+
+
+def test_the_app_state_is_typed_and_made_once(make_app, small_data):
+    app = make_app(small_data)
+    shared = state(app)
+    assert isinstance(shared, AppState) and shared.data == small_data and shared.worker is None
+    with app.test_request_context("/"):
+        assert state() is shared
+
+
+def test_every_template_is_packaged():
+    root = Path(__file__).resolve().parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    package = root / "kennisbank"
+    packaged = {p for pattern in project["tool"]["setuptools"]["package-data"]["kennisbank"]
+                for p in package.glob(pattern)}
+    templates = set((package / "web" / "templates").rglob("*.html"))
+    assert any(p.parent.name == "beheer" for p in templates) and templates <= packaged
 
 
 def test_404_and_405_pages_are_dutch_html_or_json(client):
@@ -58,7 +80,7 @@ def test_local_secret_key_is_generated_once_with_private_permissions(tmp_path, m
     monkeypatch.delenv("KENNISBANK_ENV", raising=False)
     data = DataDir(tmp_path / "data")
     first = create_app({"DATA_DIR": str(data.root)})
-    key_file = data.root / "secret_key"
+    key_file = data.secret_key
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert len(first.config["SECRET_KEY"]) >= 32
     assert create_app({"DATA_DIR": str(data.root)}).config["SECRET_KEY"] == first.config["SECRET_KEY"]
@@ -69,7 +91,7 @@ def test_production_refuses_to_start_without_secret_key(tmp_path, monkeypatch):
     monkeypatch.setenv("KENNISBANK_ENV", "production")
     with pytest.raises(RuntimeError, match="KENNISBANK_SECRET_KEY"):
         create_app({"DATA_DIR": str(tmp_path / "data")})
-    assert not (tmp_path / "data" / "secret_key").exists()
+    assert not DataDir(tmp_path / "data").secret_key.exists()
     monkeypatch.setenv("KENNISBANK_SECRET_KEY", "k" * 40)
     assert create_app({"DATA_DIR": str(tmp_path / "data")}).config["SECRET_KEY"] == "k" * 40
 
@@ -83,6 +105,17 @@ def test_account_comes_from_the_environment_and_has_no_default(tmp_path, monkeyp
     monkeypatch.setenv("KENNISBANK_ADMIN_PASSWORD_HASH", "scrypt:zzz")
     configured = create_app({"DATA_DIR": str(tmp_path / "data"), "SECRET_KEY": "s" * 40})
     assert configured.config["ADMIN_USER"] == "anna" and configured.config["ADMIN_PASSWORD_HASH"] == "scrypt:zzz"
+
+
+@pytest.mark.parametrize("word, secure, worker", [("ja", True, True), (" Off ", False, False),
+                                                 ("misschien", False, None)])
+def test_yes_no_settings_from_the_environment(monkeypatch, word, secure, worker):
+    monkeypatch.setenv("KENNISBANK_SECURE_COOKIES", word)
+    monkeypatch.setenv("KENNISBANK_OCR_WORKER", word)
+    app = Flask(__name__)
+    app.config.update(SESSION_COOKIE_SECURE=False, OCR_WORKER=None)
+    _from_environment(app)
+    assert app.config["SESSION_COOKIE_SECURE"] is secure and app.config["OCR_WORKER"] is worker
 
 
 def test_session_cookie_is_httponly_and_samesite_lax(small_client, login):

@@ -13,6 +13,7 @@ from indexer import ocr
 from kennisbank import index, jobs
 from kennisbank.config import DataDir
 from kennisbank.store import Store
+from kennisbank.web.common import state
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SCAN = CORPUS / "scan" / "factsheet-zeeland-gescand.pdf"
@@ -139,7 +140,7 @@ def test_check_first_of_a_scan_explains_ocr_then_queues_it(small_client, small_d
         "csrf_token": csrf_token(small_client, "/beheer/toevoegen"), "token": staged, "type-0": "factsheet"})
     assert confirm.status_code == 200 and _statuses(confirm.get_data(as_text=True)) == ["wordt verwerkt (OCR)"]
     [job] = jobs.all_jobs(small_data)
-    assert job.overrides == {"type": "factsheet"} and job.state == jobs.WAITING
+    assert job.overrides == {"type": "factsheet"} and job.state == jobs.JobState.WAITING
 
 
 @needs_tesseract
@@ -148,9 +149,9 @@ def test_worker_runs_once_per_process_and_a_scan_without_text_fails_with_the_rea
     first = make_app(small_data, OCR_WORKER=True)
     before = sum(t.name == "kennisbank-jobs" for t in threading.enumerate())
     second = make_app(small_data, OCR_WORKER=True)
-    worker = first.extensions["kennisbank"]["worker"]
+    worker = state(first).worker
     try:
-        assert second.extensions["kennisbank"]["worker"] is worker and worker.is_alive()
+        assert state(second).worker is worker and worker.is_alive()
         assert sum(t.name == "kennisbank-jobs" for t in threading.enumerate()) == before
         client = login(second.test_client())
         answer = _upload(client, csrf_token, EMPTY_SCAN)
@@ -177,7 +178,7 @@ def test_worker_runs_once_per_process_and_a_scan_without_text_fails_with_the_rea
 
 def test_apps_without_ocr_worker_start_none(make_app, small_data):
     app = make_app(small_data)
-    assert app.config["OCR_WORKER"] is False and "worker" not in app.extensions["kennisbank"]
+    assert app.config["OCR_WORKER"] is False and state(app).worker is None
 
 
 @needs_scans

@@ -7,6 +7,7 @@ import urllib.request
 from kennisbank import index
 from kennisbank.config import DataDir
 from kennisbank.store import Store
+from kennisbank.web.common import state
 from kennisbank.web.serve import build, make_server, serve
 
 PLAN = ("# Plan proeftuin Friesland\n\n" + "De proeftuin werkt met een vast team dat gezinnen begeleidt en samen "
@@ -28,7 +29,7 @@ def test_public_host_without_secret_key_refuses_to_start(tmp_path, monkeypatch, 
     data = DataDir(tmp_path / "data")
     assert serve(data, host="0.0.0.0", port=0, workers=1) == 2
     assert "KENNISBANK_SECRET_KEY" in capsys.readouterr().err
-    assert not (data.root / "secret_key").exists()
+    assert not data.secret_key.exists()
 
 
 def test_corpus_is_ingested_once_when_the_index_is_empty(tmp_path, monkeypatch):
@@ -38,7 +39,7 @@ def test_corpus_is_ingested_once_when_the_index_is_empty(tmp_path, monkeypatch):
     app = build(data, "127.0.0.1", corpus)
     records = Store(data).all()
     assert [(r.id, r.type, r.date) for r in records] == [("plan-friesland", "projectplan", "2024")]
-    assert app.extensions["kennisbank"]["engine"].is_open  # warmed before the first request
+    assert state(app).engine.is_open  # warmed before the first request
     (corpus / "tweede.md").write_text(PLAN.replace("Friesland", "Zeeland"), encoding="utf-8")
     build(data, "127.0.0.1", corpus)
     assert len(Store(data).all()) == 1  # not empty any more: nothing ingested

@@ -45,7 +45,7 @@ def _field_names() -> frozenset[str]:
 
 def _use_word_cache(data: DataDir) -> None:
     """Let the analysis chain keep its compound dictionary in this data dir (same at index and query time)."""
-    path = data.cache / "woorden.pickle"
+    path = data.word_cache
     if _configured.get("cache") != path:
         data.cache.mkdir(parents=True, exist_ok=True)
         configure(cache=path)
@@ -83,8 +83,8 @@ def open_index(data: DataDir, create: bool = True) -> Any:
 
 def new_index(data: DataDir) -> Any:
     """An empty index in a fresh generation folder beside the active one (not active yet)."""
-    existing = [int(p.name.split("-")[1]) for p in data.root.glob("index-*") if p.name.split("-")[1].isdigit()]
-    folder = data.root / f"index-{max(existing, default=0) + 1}"
+    existing = [int(p.name.split("-")[1]) for p in data.generations() if p.name.split("-")[1].isdigit()]
+    folder = data.generation(max(existing, default=0) + 1)
     folder.mkdir(parents=True)
     (folder / RULES_FILE).write_text(rules_fingerprint() + "\n", encoding="utf-8")
     return whoosh_index.create_in(str(folder), make_schema(), indexname=INDEX_NAME)
@@ -112,13 +112,13 @@ def stale_rules(data: DataDir) -> str | None:
 def activate(data: DataDir, ix: Any) -> None:
     """Point data/index at the folder of ix in one atomic step and remove older generations."""
     folder = Path(ix.storage.folder)
-    tmp = data.root / ".index-link"
+    tmp = data.index_link_tmp
     tmp.unlink(missing_ok=True)
     tmp.symlink_to(folder.name)
     if data.index.exists() and not data.index.is_symlink():
         shutil.rmtree(data.index)  # a plain folder from an older layout
     os.replace(tmp, data.index)
-    for old in data.root.glob("index-*"):
+    for old in data.generations():
         if old.is_dir() and old.name != folder.name:
             shutil.rmtree(old, ignore_errors=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kennisbank.config import yes_no
 from kennisbank.index.query import And, Node, Or, Term
 from kennisbank.taxonomie import load as load_taxonomie
 
@@ -30,7 +31,7 @@ def _concept(kind: str) -> Callable[[str], tuple[object, str | None]]:
 
 
 def _yes(value: str) -> tuple[object, str | None]:
-    return value.lower() in ("ja", "true", "1", "yes", "j"), None
+    return yes_no(value) is True, None
 
 
 def _as_is(value: str) -> tuple[object, str | None]:

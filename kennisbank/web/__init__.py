@@ -5,7 +5,6 @@ import logging
 import os
 import secrets
 import threading
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, jsonify, make_response, render_template, request, session
@@ -14,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kennisbank import index
-from kennisbank.config import resolve
+from kennisbank.config import DataDir, resolve, yes_no
 from kennisbank.search.engine import Engine
 
 log = logging.getLogger(__name__)
@@ -41,16 +40,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     data = resolve(app.config["DATA_DIR"])
-    app.config["SECRET_KEY"] = _secret_key(app, data.root)
+    app.config["SECRET_KEY"] = _secret_key(app, data)
     if app.config["TRUSTED_PROXIES"]:
         n = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     from kennisbank.web.auth import LoginLimiter
+    from kennisbank.web.common import EXTENSION, AppState
 
-    app.extensions["kennisbank"] = {"data": data, "engine": Engine(data), "lock": threading.RLock(),
-                                    "limiter": LoginLimiter(app.config["LOGIN_MAX_FAILURES"],
-                                                            app.config["LOGIN_WINDOW_SECONDS"])}
+    limiter = LoginLimiter(app.config["LOGIN_MAX_FAILURES"], app.config["LOGIN_WINDOW_SECONDS"])
+    app.extensions[EXTENSION] = AppState(data, Engine(data), threading.RLock(), limiter)
     csrf.init_app(app)
     _register(app)
     from kennisbank.web.taken import start_worker
@@ -71,23 +70,23 @@ def _from_environment(app: Flask) -> None:
     for key in ("ADMIN_USER", "ADMIN_PASSWORD_HASH"):
         if env.get(f"KENNISBANK_{key}"):
             app.config[key] = env[f"KENNISBANK_{key}"]
-    if env.get("KENNISBANK_SECURE_COOKIES", "").lower() in ("1", "ja", "true", "yes"):
+    if yes_no(env.get("KENNISBANK_SECURE_COOKIES")) is True:
         app.config["SESSION_COOKIE_SECURE"] = True
-    if env.get("KENNISBANK_OCR_WORKER", "").lower() in ("0", "1", "nee", "ja", "false", "true", "no", "yes"):
-        app.config["OCR_WORKER"] = env["KENNISBANK_OCR_WORKER"].lower() in ("1", "ja", "true", "yes")
+    if (ocr_worker := yes_no(env.get("KENNISBANK_OCR_WORKER"))) is not None:
+        app.config["OCR_WORKER"] = ocr_worker
     if env.get("KENNISBANK_TRUSTED_PROXIES", "").isdigit():
         app.config["TRUSTED_PROXIES"] = int(env["KENNISBANK_TRUSTED_PROXIES"])
 
 
-def _secret_key(app: Flask, root: Path) -> str:
+def _secret_key(app: Flask, data: DataDir) -> str:
     """The configured key; in production its absence is fatal, locally one is made and kept in the data dir."""
     if app.config.get("SECRET_KEY"):
         return app.config["SECRET_KEY"]
     if app.config["PRODUCTION"]:
         raise RuntimeError("KENNISBANK_SECRET_KEY ontbreekt: zet een lange willekeurige sleutel in de omgeving "
                            "(bijv. python -c 'import secrets; print(secrets.token_hex(32))')")
-    path = root / "secret_key"
-    root.mkdir(parents=True, exist_ok=True)
+    path = data.secret_key
+    data.root.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

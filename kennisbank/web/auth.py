@@ -19,6 +19,8 @@ import click
 from flask import abort, current_app, redirect, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from kennisbank.web import common
+
 log = logging.getLogger(__name__)
 
 
@@ -90,7 +92,7 @@ def verify(user: str, password: str) -> bool:
 
 def limiter() -> LoginLimiter:
     """The process's login limiter."""
-    return current_app.extensions["kennisbank"]["limiter"]
+    return common.state().limiter
 
 
 def client_key() -> str:

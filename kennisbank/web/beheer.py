@@ -24,7 +24,7 @@ def login():
     """The login form; at most LOGIN_MAX_FAILURES failures per address per window."""
     next_url = auth.safe_next(request.values.get("next"))
     if request.method == "GET":
-        return render_template("login.html", next=next_url, configured=auth.configured())
+        return render_template("beheer/login.html", next=next_url, configured=auth.configured())
     limiter, key = auth.limiter(), auth.client_key()
     wait = limiter.retry_after(key)
     if wait:
@@ -35,7 +35,7 @@ def login():
     if not auth.verify(user, request.form.get("wachtwoord", "")):
         limiter.fail(key)
         log.warning("mislukte inlogpoging vanaf %s", key)
-        return render_template("login.html", next=next_url, configured=auth.configured(),
+        return render_template("beheer/login.html", next=next_url, configured=auth.configured(),
                                error="Onbekende gebruikersnaam of verkeerd wachtwoord."), 401
     limiter.reset(key)
     session.clear()
@@ -59,7 +59,7 @@ def overzicht():
     """All documents with links to replace or remove them, and what `check` finds."""
     data = common.data_dir()
     problems = documents.check(data) if common.has_index() else []
-    return render_template("beheer.html", records=Store(data).all(), problems=problems)
+    return render_template("beheer/beheer.html", records=Store(data).all(), problems=problems)
 
 
 @bp.route("/toevoegen", methods=["GET", "POST"])
@@ -67,7 +67,7 @@ def overzicht():
 def toevoegen():
     """Upload files; 'controleren' shows the inferred metadata first, otherwise they are added at once."""
     if request.method == "GET":
-        return render_template("toevoegen.html", **_form_context(values={}))
+        return render_template("beheer/toevoegen.html", **_form_context(values={}))
     files = [(uploads.clean_filename(f.filename), f.read()) for f in request.files.getlist("bestanden") if f.filename]
     overrides, problems = uploads.read_fields(request.form)
     if not files:
@@ -75,13 +75,13 @@ def toevoegen():
     if len(files) > 1 and "title" in overrides:
         problems.append("een titel geldt voor één bestand; laat hem leeg of gebruik 'Eerst controleren'")
     if problems:
-        return render_template("toevoegen.html", **_form_context(values=request.form, problems=problems)), 400
+        return render_template("beheer/toevoegen.html", **_form_context(values=request.form, problems=problems)), 400
     if request.form.get("actie") == "controleren":
         token = uploads.stage(common.data_dir(), files)
         previews = [{**uploads.inferred(content, name), **overrides} for name, content in files]
-        return render_template("controleren.html", token=token, previews=previews, **_form_context())
+        return render_template("beheer/controleren.html", token=token, previews=previews, **_form_context())
     outcomes = [uploads.add_upload(common.data_dir(), content, name, overrides) for name, content in files]
-    return render_template("resultaat.html", outcomes=outcomes), (200 if any(o.ok for o in outcomes) else 422)
+    return render_template("beheer/resultaat.html", outcomes=outcomes), (200 if any(o.ok for o in outcomes) else 422)
 
 
 @bp.post("/toevoegen/bevestigen")
@@ -97,12 +97,12 @@ def bevestigen():
     if problems:
         previews = [{"filename": name, **{f: request.form.get(f"{f}-{i}", "") for f in uploads.FIELDS}}
                     for i, (name, _) in enumerate(files)]
-        return render_template("controleren.html", token=token, previews=previews, problems=problems,
+        return render_template("beheer/controleren.html", token=token, previews=previews, problems=problems,
                                **_form_context()), 400
     outcomes = [uploads.add_upload(data, content, name, overrides)
                 for (name, content), (overrides, _) in zip(files, fields)]
     uploads.unstage(data, token)
-    return render_template("resultaat.html", outcomes=outcomes), (200 if any(o.ok for o in outcomes) else 422)
+    return render_template("beheer/resultaat.html", outcomes=outcomes), (200 if any(o.ok for o in outcomes) else 422)
 
 
 @bp.route("/<doc_id>/vervangen", methods=["GET", "POST"])
@@ -116,18 +116,18 @@ def vervangen(doc_id: str):
         abort(404, description=f"Er is geen document met id '{doc_id[:120]}'.")
     if request.method == "GET":
         values = {"title": record.title, "type": record.type, "region": record.region, "date": record.date}
-        return render_template("vervangen.html", record=record, **_form_context(values=values))
+        return render_template("beheer/vervangen.html", record=record, **_form_context(values=values))
     overrides, problems = uploads.read_fields(request.form)
     upload = request.files.get("bestand")
     if problems:
-        return render_template("vervangen.html", record=record,
+        return render_template("beheer/vervangen.html", record=record,
                                **_form_context(values=request.form, problems=problems)), 400
     if upload and upload.filename:
         name, content = uploads.clean_filename(upload.filename), upload.read()
     else:
         name, content = record.filename, store.read_original(record)
     outcome = uploads.add_upload(data, content, name, {**overrides, "id": record.id})
-    return render_template("resultaat.html", outcomes=[outcome]), (200 if outcome.ok else 422)
+    return render_template("beheer/resultaat.html", outcomes=[outcome]), (200 if outcome.ok else 422)
 
 
 @bp.route("/<doc_id>/verwijderen", methods=["GET", "POST"])
@@ -139,7 +139,7 @@ def verwijderen(doc_id: str):
     if record is None:
         abort(404, description=f"Er is geen document met id '{doc_id[:120]}'.")
     if request.method == "GET":
-        return render_template("verwijderen.html", record=record)
+        return render_template("beheer/verwijderen.html", record=record)
     documents.remove(data, doc_id)
     log.info("document %s verwijderd door %s", doc_id, session.get("beheerder"))
     flash(f"Verwijderd: {record.title}")

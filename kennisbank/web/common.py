@@ -1,20 +1,29 @@
-"""What the views share: the process's data dir and engine, filters from the query string, and labels."""
+"""What the views share: the app's state (data dir, engine), filters from the query string, and labels."""
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
-from flask import current_app, request, session, url_for
+from flask import Flask, current_app, request, session, url_for
 from werkzeug.datastructures import MultiDict
 
 from kennisbank import index
 from kennisbank.config import DataDir
+from kennisbank.jobs import JobState
 from kennisbank.search.engine import Engine
+from kennisbank.store import RecordStatus
+
+if TYPE_CHECKING:
+    from kennisbank.jobs import Worker
+    from kennisbank.web.auth import LoginLimiter
 
 T = TypeVar("T")
+EXTENSION = "kennisbank"  # the key of the AppState in app.extensions
 FILTERS = ("regio", "thema", "principe", "organisatie", "type", "jaar", "werkend")
 FILTER_LABELS = {"regio": "Proeftuin / regio", "thema": "Vraagstuk", "principe": "Basisprincipe",
                  "organisatie": "Organisatie", "type": "Documenttype", "jaar": "Jaar",
@@ -25,19 +34,35 @@ PAGE_SIZE = 10
 MAX_PAGE = 50
 
 
+@dataclass
+class AppState:
+    """What one app shares between requests in this process; create_app makes it once."""
+
+    data: DataDir
+    engine: Engine
+    lock: threading.RLock  # held while the engine is used: one whoosh searcher is shared by all threads
+    limiter: LoginLimiter
+    worker: Worker | None = None  # the background job runner, when OCR_WORKER is on
+
+
+def state(app: Flask | None = None) -> AppState:
+    """The state of an app (by default the current one)."""
+    return (app or current_app).extensions[EXTENSION]
+
+
 def data_dir() -> DataDir:
     """The data dir of this app."""
-    return current_app.extensions["kennisbank"]["data"]
+    return state().data
 
 
 def engine() -> Engine:
     """The one engine of this process."""
-    return current_app.extensions["kennisbank"]["engine"]
+    return state().engine
 
 
 def with_engine(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Call fn(engine, ...) while holding the engine lock (one index searcher is shared by all threads)."""
-    with current_app.extensions["kennisbank"]["lock"]:
+    with state().lock:
         return fn(engine(), *args, **kwargs)
 
 
@@ -126,4 +151,5 @@ def heat_level(count: int, highest: int) -> int:
 def template_helpers() -> dict[str, Any]:
     """Names every template can use."""
     return {"label": label, "url_with": url_with, "FILTER_LABELS": FILTER_LABELS,
-            "logged_in": bool(session.get("beheerder")), "heat_level": heat_level}
+            "logged_in": bool(session.get("beheerder")), "heat_level": heat_level, "JobState": JobState,
+            "RecordStatus": RecordStatus}

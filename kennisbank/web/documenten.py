@@ -31,7 +31,7 @@ def document(doc_id: str):
                                + (f" Verwerken van de scan mislukte: {reason}" if reason else ""))
     tags = tag_counts(doc["passages"])
     top_thema = next(iter(tags["thema"]), None)
-    return render_template("document.html", doc=doc, toc=table_of_contents(doc["passages"]), tags=tags,
+    return render_template("documenten/document.html", doc=doc, toc=table_of_contents(doc["passages"]), tags=tags,
                            regios=region_counts(doc["passages"]), top_thema=top_thema)
 
 

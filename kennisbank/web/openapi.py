@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kennisbank.jobs import JobState
 from kennisbank.search.facets import FACET_FIELDS
 from kennisbank.web.zoeken import MAX_API_LIMIT, MAX_API_OFFSET
 
@@ -60,7 +61,7 @@ SCHEMAS: dict[str, Any] = {
                                                                "addressed": BOOL})}}),
     "Job": _obj({"id": STR, "filename": STR, "sha256": STR, "kind": STR,
                  "overrides": {"type": "object", "additionalProperties": STR},
-                 "state": {"type": "string", "enum": ["wachtend", "bezig", "klaar", "mislukt"]},
+                 "state": {"type": "string", "enum": [state.value for state in JobState]},
                  "progress": {"type": "string", "description": "Voortgang in woorden, bijv. 'pagina 3 van 12'"},
                  "done": INT, "total": {"type": "integer", "description": "Pagina's die OCR nodig hebben"},
                  "doc_id": {"type": "string", "description": "Id dat het document krijgt; leeg als het mislukte"},

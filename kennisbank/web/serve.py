@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Flask
 
 from kennisbank import index
-from kennisbank.config import DataDir
+from kennisbank.config import DataDir, yes_no
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +53,10 @@ def ingest_corpus(data: DataDir, corpus: Path) -> int:
 def build(data: DataDir, host: str, corpus: Path | None = None) -> Flask:
     """The app for this data dir; production rules apply whenever the host is reachable from elsewhere."""
     from kennisbank.web import create_app
+    from kennisbank.web.common import state
 
     config = {"DATA_DIR": str(data.root), "OCR_WORKER": True}  # uploaded scans are OCR'd in the background
-    if os.environ.get("KENNISBANK_OCR_WORKER", "").lower() in ("0", "nee", "false", "no"):
+    if yes_no(os.environ.get("KENNISBANK_OCR_WORKER")) is False:
         config["OCR_WORKER"] = False  # e.g. when `kennisbank jobs --run` runs elsewhere
     if not is_loopback(host):
         config["PRODUCTION"] = True
@@ -65,7 +66,7 @@ def build(data: DataDir, host: str, corpus: Path | None = None) -> Flask:
             raise FileNotFoundError(f"corpusmap bestaat niet: {corpus}")
         ingest_corpus(data, corpus)
     if index.exists(data):
-        app.extensions["kennisbank"]["engine"].searcher()  # open the index once, before the first request
+        state(app).engine.searcher()  # open the index once, before the first request
     return app
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Flask, abort, current_app, jsonify, render_template, request, session
+from flask import Blueprint, Flask, abort, jsonify, render_template, request, session
 
 from kennisbank import jobs
 from kennisbank.config import DataDir
@@ -17,13 +17,13 @@ REFRESH_SECONDS = 5  # the <meta http-equiv="refresh"> of pages that show unfini
 def start_worker(app: Flask) -> None:
     """Run the data dir's jobs in a background thread when OCR_WORKER is on; one Worker per process and data dir."""
     if app.config.get("OCR_WORKER"):
-        state = app.extensions["kennisbank"]
-        state["worker"] = jobs.start_worker(state["data"])
+        shared = common.state(app)
+        shared.worker = jobs.start_worker(shared.data)
 
 
 def worker_running() -> bool:
     """True when this process runs a Worker for the app's data dir."""
-    worker = current_app.extensions["kennisbank"].get("worker")
+    worker = common.state().worker
     return worker is not None and worker.is_alive()
 
 
@@ -45,7 +45,7 @@ def overzicht():
     else:
         found, title = [job.as_dict() for job in reversed(jobs.all_jobs(data))], "Taken"
     unfinished = any(job["state"] in jobs.UNFINISHED for job in found)
-    return render_template("taken.html", jobs=found, title=title, taak=wanted, unfinished=unfinished,
+    return render_template("taken/taken.html", jobs=found, title=title, taak=wanted, unfinished=unfinished,
                            refresh=REFRESH_SECONDS if unfinished and refresh_wanted() else 0,
                            worker=worker_running())
 
@@ -73,11 +73,11 @@ def failure(data: DataDir, doc_id: str) -> str | None:
     """Why the newest job for this document id failed, when that is its newest job; else None."""
     for job in reversed(jobs.all_jobs(data)):
         if (job.doc_id or jobs.expected_id(job.filename, job.overrides)) == doc_id:
-            return job.message if job.state == jobs.FAILED else None
+            return job.message if job.state == jobs.JobState.FAILED else None
     return None
 
 
 def processing_page(job: dict):
     """The page shown at /document/<id> while the document's job runs."""
     refresh = REFRESH_SECONDS if refresh_wanted() else 0
-    return render_template("verwerking.html", job=job, refresh=refresh)
+    return render_template("taken/verwerking.html", job=job, refresh=refresh)

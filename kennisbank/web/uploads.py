@@ -79,10 +79,10 @@ def add_upload(data: DataDir, content: bytes, filename: str, overrides: dict) ->
         with _PIPELINE_LOCK:  # a scan here: OCR is missing (refused as by the CLI) or its pages are cached
             return documents.add_bytes(data, content, filename, overrides, ocr=bool(scanned))
     except index.BusyError as exc:
-        return documents.Outcome(filename, documents.REFUSED, message=str(exc))
+        return documents.Outcome(filename, documents.AddStatus.REFUSED, message=str(exc))
     except Exception:  # one bad file must not lose the results of the others
         log.exception("toevoegen van %s mislukt", filename)
-        return documents.Outcome(filename, documents.REFUSED, message="onverwachte fout bij het verwerken; "
+        return documents.Outcome(filename, documents.AddStatus.REFUSED, message="onverwachte fout bij het verwerken; "
                                  "zie het serverlog")
 
 
@@ -148,13 +148,9 @@ def inferred(content: bytes, filename: str) -> dict:
             "date": meta.date}
 
 
-def _stage_root(data: DataDir) -> Path:
-    return data.cache / "uploads"
-
-
 def stage(data: DataDir, files: list[tuple[str, bytes]]) -> str:
     """Keep uploaded files until the beheerder confirms the metadata; returns the token that names them."""
-    root = _stage_root(data)
+    root = data.uploads
     _forget_old(root)
     token = secrets.token_hex(16)
     folder = root / token
@@ -167,7 +163,7 @@ def stage(data: DataDir, files: list[tuple[str, bytes]]) -> str:
 
 def staged(data: DataDir, token: str) -> list[tuple[str, bytes]] | None:
     """The files staged under a token, or None when the token is unknown or expired."""
-    folder = _stage_root(data) / token
+    folder = data.uploads / token
     if not _TOKEN.match(token or "") or not folder.is_dir():
         return None
     names = json.loads((folder / "names.json").read_text(encoding="utf-8"))
@@ -177,7 +173,7 @@ def staged(data: DataDir, token: str) -> list[tuple[str, bytes]] | None:
 def unstage(data: DataDir, token: str) -> None:
     """Forget staged files."""
     if _TOKEN.match(token or ""):
-        shutil.rmtree(_stage_root(data) / token, ignore_errors=True)
+        shutil.rmtree(data.uploads / token, ignore_errors=True)
 
 
 def _forget_old(root: Path) -> None:

@@ -32,20 +32,20 @@ def vergelijk_page():
     context = {"thema": thema, "regions": regions, "all_regions": [r.naam for r in tax.regios],
                "vraagstukken": tax.vraagstukken, "has_index": common.has_index(), "rule": vergelijk.RULE}
     if not context["has_index"]:
-        return render_template("vergelijk.html", mode="leeg", **context)
+        return render_template("vergelijken/vergelijk.html", mode="leeg", **context)
     try:
         if thema:
             result = common.with_engine(vergelijk.compare, thema, regions or None)
-            return render_template("vergelijk.html", mode="thema", result=result, **context)
+            return render_template("vergelijken/vergelijk.html", mode="thema", result=result, **context)
         if len(regions) > MAX_REGIONS:
             abort(400, description=f"Kies {MIN_REGIONS} tot {MAX_REGIONS} regio's om naast elkaar te zetten.")
         if len(regions) >= MIN_REGIONS:
             rows = common.with_engine(regions_side_by_side, regions)
-            return render_template("vergelijk.html", mode="regios", rows=rows, **context)
+            return render_template("vergelijken/vergelijk.html", mode="regios", rows=rows, **context)
         m = common.with_engine(vergelijk.matrix, regions or None)
     except ValueError as exc:
         abort(400, description=str(exc))
-    return render_template("vergelijk.html", mode="matrix", matrix=heat_map(m), **context)
+    return render_template("vergelijken/vergelijk.html", mode="matrix", matrix=heat_map(m), **context)
 
 
 @bp.get("/vergelijk.csv")

@@ -21,5 +21,5 @@ def werkende_elementen():
     if common.has_index():
         answer = common.search(q, common.PAGE_SIZE, (page - 1) * common.PAGE_SIZE, {**filters, "werkend": ["ja"]})
         answer["facets"].pop("werkend", None)
-    return render_template("werkend.html", q=q, filters=filters, answer=answer, page=page,
+    return render_template("werkend/werkend.html", q=q, filters=filters, answer=answer, page=page,
                            page_size=common.PAGE_SIZE, endpoint="werkend.werkende_elementen")

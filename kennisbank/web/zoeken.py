@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template, request
 
+from kennisbank.config import yes_no
 from kennisbank.web import common
 
 bp = Blueprint("zoeken", __name__)
@@ -21,7 +22,7 @@ def index():
     answer = None
     if q or filters:
         answer = common.search(q, common.PAGE_SIZE, (page - 1) * common.PAGE_SIZE, filters)
-    return render_template("zoeken.html", q=q, filters=filters, answer=answer, page=page,
+    return render_template("zoeken/zoeken.html", q=q, filters=filters, answer=answer, page=page,
                            page_size=common.PAGE_SIZE, endpoint="zoeken.index", has_index=common.has_index())
 
 
@@ -32,7 +33,7 @@ def api_search():
     offset, problem2 = bounded_int(request.args.get("offset"), "offset", 0, 0, MAX_API_OFFSET)
     if problem or problem2:
         abort(400, description=problem or problem2)
-    explain = request.args.get("explain", "").lower() in ("1", "ja", "true")
+    explain = yes_no(request.args.get("explain")) is True
     answer = common.search(request.args.get("q", ""), limit, offset, common.filters_from(request.args), explain)
     return jsonify(answer)
 
