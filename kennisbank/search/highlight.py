@@ -27,8 +27,8 @@ def find_matches(text: str, terms: set[str], exact_terms: set[str] = frozenset()
     """Where the analysed passage hits the query's index terms (stems, parts, expansions) or exact words.
 
     A term with spaces is a phrase: its words are marked only where they stand together (a few words apart
-    at most, as the phrase query allows). A word that hits several terms is one match, named by a `prefer`
-    term when it hits one, else by the first.
+    at most, as the phrase query allows); where phrases overlap, the longest names a word. A word that hits
+    several terms is one match, named by a `prefer` term when it hits one, else by the first.
 
     >>> [m.surface for m in find_matches("De Gezinnen in de jeugdbeschermingsketen.", {"gezin", "keten"})]
     ['Gezinnen', 'jeugdbeschermingsketen']
@@ -39,7 +39,7 @@ def find_matches(text: str, terms: set[str], exact_terms: set[str] = frozenset()
     """
     spans: dict[tuple[int, int], Match] = {}
     words = {t for t in terms if " " not in t}
-    phrases = [tuple(t.split()) for t in terms if " " in t]
+    phrases = sorted((tuple(t.split()) for t in terms if " " in t), key=lambda p: (-len(p), p))
     if terms:
         tokens = [(t.text, t.pos, t.startchar, t.endchar)
                   for t in text_analyzer()(text, mode="index")]

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import html
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -150,3 +153,19 @@ def test_markup_in_a_stored_passage_is_escaped_in_search_results(small_data):
     assert any("&lt;script&gt;" in h["snippet"] for h in hits)
     assert any("<script>" in h["text"] for h in hits)  # the text itself is kept as written
     engine.close()
+
+
+def test_overlapping_phrases_mark_the_same_way_in_every_process():
+    """Set order differs per process (hash seeds): the longest phrase names a word, whatever the order."""
+    text = "Veilig Thuis Gelderland-Midden werkt met Veilig Thuis samen."
+    terms = {"veilig thuis", "veilig thuis gelderland mid", "thuis"}
+    marks = [(m.surface, m.term) for m in find_matches(text, terms)]
+    assert marks[:4] == [("Veilig", "veilig thuis gelderland mid"), ("Thuis", "veilig thuis gelderland mid"),
+                         ("Gelderland", "veilig thuis gelderland mid"), ("Midden", "veilig thuis gelderland mid")]
+    assert marks[4:6] == [("Veilig", "veilig thuis"), ("Thuis", "veilig thuis")]
+    phrases = "{'veilig thuis', 'veilig thuis gelderland mid', 'thuis gelderland'}"
+    script = ("from kennisbank.search.highlight import find_matches as f; "
+              f"print([m.term for m in f('Veilig Thuis Gelderland-Midden', {phrases})])")
+    seen = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(6)}
+    assert len(seen) == 1
