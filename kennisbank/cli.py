@@ -79,9 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.verbose:  # pypdf's repair notes name no file; a refused file gets its own line anyway
         logging.getLogger("pypdf").setLevel(logging.ERROR)
     data = resolve(args.data)
-    from kennisbank import commands  # the command bodies; imported here so --help stays instant
+    from kennisbank import commands, taxonomie  # the command bodies; imported here so --help stays instant
 
     handler = getattr(commands, f"cmd_{args.command}")
+    taxonomie.use(data.taxonomie)  # this run's taxonomy: the package's with this data dir's own layer
     try:
         return handler(data, args)
     except KeyboardInterrupt:

@@ -31,7 +31,7 @@ from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
 
-from kennisbank import documents
+from kennisbank import documents, taxonomie
 from kennisbank.analysis import slugify
 from kennisbank.config import DataDir
 from kennisbank.documents import AddStatus
@@ -245,6 +245,7 @@ def add_path(data: DataDir, path: Path, overrides: dict | None = None, progress:
     return _add(data, content, path.name, overrides, None, progress, timeout)
 
 
+@taxonomie.with_data_layer
 def run_job(data: DataDir, job_id: str, progress: Progress | None = None,
             timeout: float | None = None) -> documents.Outcome | None:
     """Run one unfinished job to its end; None when it is finished, unknown or run by another process."""

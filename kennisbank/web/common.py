@@ -5,7 +5,6 @@ import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
@@ -103,12 +102,11 @@ def page_number(value: str | None) -> int | None:
     return int(value)
 
 
-@lru_cache(maxsize=1)
 def taxonomie() -> Any:
-    """The domain taxonomy, loaded once."""
+    """The domain taxonomy in effect for this app's data dir (re-read when its layer changed)."""
     from kennisbank.taxonomie import load
 
-    return load()
+    return load(data_dir())
 
 
 def label(field: str, value: str) -> str:
