@@ -211,6 +211,8 @@ def check(data_dir: DataDir) -> list[str]:
         return [str(exc)]
     if stale := index.stale_rules(data_dir):
         problems.append(stale)
+    elif stale := index.stale_tags(data_dir):
+        problems.append(stale)
     records = {r.id: r for r in store.all()}
     for doc_id, record in records.items():
         if not store.original_path(record).exists():
