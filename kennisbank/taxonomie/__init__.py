@@ -143,6 +143,16 @@ class Taxonomie:
         winners = {ident for n, ident in hits if n == longest}
         return by_id[winners.pop()] if len(winners) == 1 else None
 
+    def entry(self, kind: str, name: str) -> Concept | Regio | None:
+        """The entry of a kind ('regio' too) that has this name, id, alias or term, exactly (no longest-contained
+        guess, unlike concept_by_name): what a change of the taxonomy may touch."""
+        if kind == "regio":
+            return self.regio_by_name(name)
+        attr = _KIND_NAMES[kind.lower()]
+        index = self._indexes[attr]
+        ident = index.exact.get(normaliseer(name)) or index.stam.get(_stammen(name))
+        return next((c for c in getattr(self, attr) if c.id == ident), None)
+
     def vraagstuk_by_name(self, text: str) -> Concept | None:
         """The vraagstuk named by `text` (id, label, term or abbreviation; case, diacritics, hyphens do not count).
 
