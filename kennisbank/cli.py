@@ -53,8 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true")
     search.add_argument("--explain", action="store_true", help="toon per hit welke vormen matchten")
 
-    tax = sub.add_parser("taxonomie", help="de domeintaxonomie tonen")
-    tax.add_argument("--json", action="store_true")
+    _taxonomie_parser(sub)
 
     cmp_ = sub.add_parser("vergelijk", help="proeftuinen vergelijken op een vraagstuk")
     cmp_.add_argument("thema", nargs="*")
@@ -69,6 +68,37 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=4, help="threads van de WSGI-server")
     serve.add_argument("--corpus", type=Path, help="map om bij een lege index eerst in te lezen")
     return p
+
+
+def _taxonomie_parser(sub) -> None:
+    """`kennisbank taxonomie [--json]` lists; its subcommands change the data dir's own layer of the taxonomy."""
+    tax = sub.add_parser("taxonomie", help="de domeintaxonomie tonen of aanvullen (regio's, vraagstukken, ...)")
+    tax.add_argument("--json", action="store_true")
+    actions = tax.add_subparsers(dest="actie", metavar="ACTIE")
+    kinds = ("regio", "vraagstuk", "organisatie")
+    for name, text in (("add", "een regio, vraagstuk of organisatie toevoegen"),
+                       ("edit", "een item wijzigen (gegeven lijsten vervangen de oude)")):
+        p = actions.add_parser(name, help=text)
+        p.add_argument("soort", choices=kinds)
+        p.add_argument("naam")
+        if name == "edit":
+            p.add_argument("--naam", dest="nieuwe_naam", help="nieuwe naam (bij een regio blijft de oude een alias)")
+        default = None if name == "edit" else []
+        for flag, dest in (("alias", "aliassen"), ("project", "projectnamen"), ("gemeente", "gemeenten"),
+                           ("term", "termen"), ("afkorting", "afkortingen")):
+            p.add_argument(f"--{flag}", dest=dest, action="append", default=default, metavar=flag.upper())
+        p.add_argument("--json", action="store_true")
+    rm = actions.add_parser("remove", help="een item verwijderen")
+    rm.add_argument("soort", choices=kinds)
+    rm.add_argument("naam")
+    rm.add_argument("--toch", action="store_true", help="ook als documenten het nog gebruiken")
+    rm.add_argument("--json", action="store_true")
+    for name, text in (("log", "wie wat wanneer veranderde"), ("undo", "de laatste wijziging ongedaan maken"),
+                       ("export", "de eigen aanvullingen als TOML (naar stdout)")):
+        actions.add_parser(name, help=text).add_argument("--json", action="store_true")
+    imp = actions.add_parser("import", help="eigen aanvullingen uit een TOML-bestand (vervangt de huidige)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--json", action="store_true")
 
 
 def main(argv: list[str] | None = None) -> int:

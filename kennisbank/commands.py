@@ -257,6 +257,10 @@ def cmd_search(data: DataDir, args: Namespace) -> int:
 def cmd_taxonomie(data: DataDir, args: Namespace) -> int:
     from kennisbank.taxonomie import load
 
+    if args.actie:
+        from kennisbank import commands_taxonomie
+
+        return commands_taxonomie.run(data, args, _progress)
     tax = load()
     groups = tax.as_dict()
     if args.json:
