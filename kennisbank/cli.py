@@ -23,6 +23,8 @@ def _parser() -> argparse.ArgumentParser:
     for flag in ("title", "type", "region", "date", "id"):
         add.add_argument(f"--{flag}")
     add.add_argument("--ocr-timeout", type=float, help=_OCR_TIMEOUT)
+    add.add_argument("--nieuwe-regio", action="store_true",
+                     help="een proeftuin of regio die de tekst noemt en de taxonomie niet kent meteen toevoegen")
 
     ingest = sub.add_parser("ingest", help="alle ondersteunde bestanden van een map toevoegen")
     ingest.add_argument("directory", type=Path)

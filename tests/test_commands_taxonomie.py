@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kennisbank.config import DataDir
+from kennisbank.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 _SCRIPT = Path(sys.executable).with_name("kennisbank")
@@ -73,6 +74,8 @@ def haaglanden(result: dict) -> dict | None:
 
 def test_a_new_proeftuin_is_compared_with_its_evidence_and_undo_takes_it_away(data, plan, make_app):
     client = make_app(data).test_client()  # started before the change: must see it without a restart
+    refused = kb(data, "add", str(plan), "--region", "Haaglanden")
+    assert refused.returncode == 2 and "kennisbank taxonomie add regio \"Haaglanden\"" in refused.stderr
     added = kb(data, "taxonomie", "add", "regio", "Haaglanden", "--alias", "Den Haag en omstreken")
     assert added.returncode == 0, added.stderr
     assert added.stdout.splitlines() == ["regio 'Haaglanden' (aliassen: Den Haag en omstreken) toegevoegd",
@@ -92,8 +95,11 @@ def test_a_new_proeftuin_is_compared_with_its_evidence_and_undo_takes_it_away(da
     assert undone.returncode == 0 and undone.stdout.startswith("ongedaan gemaakt: regio 'Haaglanden'")
     assert haaglanden(kb_json(data, "vergelijk", "verklarende analyse")) is None
     assert "Haaglanden" not in kb_json(data, "search", "verklarende analyse")["facets"]["regio"]
+    assert "plan-haaglanden" in kb(data, "documents").stdout and "Haaglanden (onbekende regio)" in kb(
+        data, "documents").stdout
     document = kb_json(data, "document", "plan-haaglanden")
     assert document["region"] == "Haaglanden" and "verklarende analyse" in document["passages"][0]["text"]
+    assert "onbekende regio" in client.get("/document/plan-haaglanden").get_data(as_text=True)
     assert "Haaglanden" not in client.get("/vergelijk").get_data(as_text=True)
     assert kb(data, "check").returncode == 0
     log = kb_json(data, "taxonomie", "log")["wijzigingen"]
@@ -127,6 +133,20 @@ def test_refusals_exit_2_with_the_reason_and_change_nothing(data):
     assert in_use.returncode == 2 and "wordt nog gebruikt door 1 document" in in_use.stderr
     assert "(met --toch)" in in_use.stderr and "Traceback" not in in_use.stderr
     assert (sorted(data.taxonomie.glob("*")) if data.taxonomie.exists() else []) == before
+
+
+def test_a_new_document_proposes_the_proeftuin_it_names_and_nieuwe_regio_adds_it(data, plan):
+    proposed = kb(data, "add", str(plan))
+    assert proposed.returncode == 0
+    assert ("voorstel: plan-haaglanden.md noemt 'Haaglanden', een proeftuin of regio die de taxonomie niet kent; "
+            "voeg haar toe met 'kennisbank taxonomie add regio \"Haaglanden\"'") in proposed.stdout
+    assert Store(data).get("plan-haaglanden").region == ""
+    added = kb(data, "add", str(plan), "--nieuwe-regio")
+    assert added.returncode == 0, added.stderr
+    assert "regio 'Haaglanden' toegevoegd" in added.stdout and "labels bijgewerkt" in added.stdout
+    assert Store(data).get("plan-haaglanden").region == "Haaglanden"
+    row = haaglanden(kb_json(data, "vergelijk", "verklarende analyse"))
+    assert row["addressed"]
 
 
 def test_export_and_import_move_the_own_taxonomy(data, tmp_path):

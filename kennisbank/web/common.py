@@ -146,8 +146,13 @@ def heat_level(count: int, highest: int) -> int:
     return 1 + min(4, math.isqrt((81 * count) // (4 * highest)))  # 1 + floor(4.5 * sqrt(count / highest))
 
 
+def unknown_region(name: str) -> bool:
+    """True for a document region the taxonomy does not know (any more): shown as unknown."""
+    return bool(name) and name != "landelijk" and taxonomie().regio_by_name(name) is None
+
+
 def template_helpers() -> dict[str, Any]:
     """Names every template can use."""
-    return {"label": label, "url_with": url_with, "FILTER_LABELS": FILTER_LABELS,
+    return {"label": label, "unknown_region": unknown_region, "url_with": url_with, "FILTER_LABELS": FILTER_LABELS,
             "logged_in": bool(session.get("beheerder")), "heat_level": heat_level, "JobState": JobState,
             "RecordStatus": RecordStatus}
