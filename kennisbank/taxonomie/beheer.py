@@ -24,6 +24,7 @@ from kennisbank.taxonomie.checks import NAME_FIELDS, check_entry, title, usage
 
 log = logging.getLogger(__name__)
 KINDS = tuple(NAME_FIELDS)  # regio, vraagstuk, organisatie
+LIST_FIELDS = ("aliassen", "projectnamen", "gemeenten", "termen", "afkortingen")
 HEADER = ("De eigen aanvullingen en wijzigingen van deze organisatie op de taxonomie van Kennisbank.\n"
           "Gemaakt met 'kennisbank taxonomie' of /beheer/taxonomie; zie de README voor de vorm.")
 EXPORT_TABLES = {table: attr for attr, (_, table) in layers.FILES.items()}
@@ -256,7 +257,7 @@ def _replace(data: DataDir, kind: str, entry: dict[str, Any], wie: str, actie: s
 
 def _write(data: DataDir, files: dict[str, dict | None], change: Change) -> Change:
     """Check the taxonomy the files would make, then replace them (None: remove) and log the change."""
-    rendered = {name: None if content is None else layers.dumps(content, _table(name), HEADER)
+    rendered = {name: layers.dumps(content, _table(name), HEADER) if content else None  # empty: no file
                 for name, content in files.items()}
     with tempfile.TemporaryDirectory() as tmp:
         for name in layers.NAMES:
