@@ -266,3 +266,21 @@ def test_a_refused_taxonomy_change_shows_the_reason_and_changes_nothing(small_cl
     assert response.status_code == 400 and message in page and 'id="formulier-fouten"' in page
     assert f'value="{fields["naam"]}"' in page  # the form keeps what was typed
     assert _layer(small_data) == {}
+
+
+def test_the_preview_proposes_a_proeftuin_the_text_names_and_adds_it_in_one_click(small_client, small_data, login,
+                                                                                   csrf_token):
+    from kennisbank.taxonomie import load
+
+    login(small_client)
+    token = csrf_token(small_client, "/beheer/toevoegen")
+    text = NEW_DOC.replace(b"Flevoland", b"proeftuin Haaglanden")
+    preview = _upload(small_client, token, [(text, "plan-haaglanden.md")], actie="controleren").get_data(as_text=True)
+    assert "De tekst noemt <strong>Haaglanden</strong>" in preview and 'value="0|Haaglanden"' in preview
+    staged = re.search(r'name="token" value="([0-9a-f]{32})"', preview).group(1)
+    again = small_client.post("/beheer/toevoegen/nieuwe-regio", data={
+        "csrf_token": token, "token": staged, "nieuwe_regio": "0|Haaglanden", "title-0": "Plan Haaglanden"})
+    page = again.get_data(as_text=True)
+    assert again.status_code == 200 and load(small_data).regio_by_name("Haaglanden") is not None
+    assert "<option selected>Haaglanden</option>" in page and 'value="Plan Haaglanden"' in page
+    assert "De tekst noemt" not in page

@@ -109,6 +109,31 @@ def bevestigen():
     return render_template("beheer/resultaat.html", outcomes=outcomes), (200 if any(o.ok for o in outcomes) else 422)
 
 
+@bp.post("/toevoegen/nieuwe-regio")
+@auth.login_required
+def nieuwe_regio():
+    """From the preview: add a region the text names (one click), then the preview again, with the edits kept."""
+    data, token = common.data_dir(), request.form.get("token", "")
+    files = uploads.staged(data, token)
+    if files is None:
+        abort(400, description="Deze upload is verlopen of onbekend; voeg de bestanden opnieuw toe.")
+    position, _, name = request.form.get("nieuwe_regio", "").partition("|")
+    problems = []
+    try:
+        flash(f"Toegevoegd: {taxonomie_beheer.add(data, 'regio', name, _wie()).wat}.")
+    except TaxonomieError as exc:
+        problems.append(str(exc))
+    previews = []
+    for i, (filename, content) in enumerate(files):
+        posted = {f: request.form.get(f"{f}-{i}", "") for f in uploads.FIELDS}
+        preview = {**uploads.inferred(content, filename), **{k: v for k, v in posted.items() if v}}
+        if not problems and position == str(i) and not posted["region"]:
+            preview["region"] = name
+        previews.append(preview)
+    return render_template("beheer/controleren.html", token=token, previews=previews, problems=problems,
+                           **_form_context()), 400 if problems else 200
+
+
 @bp.route("/<doc_id>/vervangen", methods=["GET", "POST"])
 @auth.login_required
 def vervangen(doc_id: str):
