@@ -224,8 +224,8 @@ def _retag(data: DataDir, job: Job, progress: Progress | None) -> documents.Outc
             progress(done, total, doc_id)
 
     count, passages = retag.run(data, on_progress)
-    outcome = documents.Outcome(job.filename, "bijgewerkt", "", f"{count} documenten, {passages} passages",
-                                passages)
+    outcome = documents.Outcome(job.filename, "bijgewerkt", f"{count} documenten",
+                                f"{count} documenten, {passages} passages", passages)
     _finish(data, job, outcome)
     return outcome
 
