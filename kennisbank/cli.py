@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
-    except commands.UserError as exc:
+    except (commands.UserError, taxonomie.TaxonomieError) as exc:  # the latter: a layer file edited by hand
         print(f"kennisbank: {exc}", file=sys.stderr)
         return 2
 
