@@ -7,51 +7,24 @@ A change queues re-tagging (jobs.submit_retag). Writers take the data dir's writ
 """
 from __future__ import annotations
 
-import json
 import logging
-import os
-import tempfile
-from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 from kennisbank import taxonomie
 from kennisbank.analysis import is_stopword, slugify
 from kennisbank.config import DataDir
-from kennisbank.taxonomie import TaxonomieError, layers, normaliseer
+from kennisbank.taxonomie import TaxonomieError, changelog, layers, normaliseer
+from kennisbank.taxonomie.changelog import Change
 from kennisbank.taxonomie.checks import NAME_FIELDS, check_entry, title, usage
 
 log = logging.getLogger(__name__)
 KINDS = tuple(NAME_FIELDS)  # regio, vraagstuk, organisatie
 LIST_FIELDS = ("aliassen", "projectnamen", "gemeenten", "termen", "afkortingen")
-HEADER = ("De eigen aanvullingen en wijzigingen van deze organisatie op de taxonomie van Kennisbank.\n"
-          "Gemaakt met 'kennisbank taxonomie' of /beheer/taxonomie; zie de README voor de vorm.")
 EXPORT_TABLES = {table: attr for attr, (_, table) in layers.FILES.items()}
 
 
 class InUseError(TaxonomieError):
     """An entry that documents still use; removing it needs the beheerder's explicit yes."""
-
-
-@dataclass
-class Change:
-    """One logged change of the taxonomy, and the re-tag job that brings the passages' tags in line."""
-
-    nummer: int
-    actie: str  # toegevoegd, gewijzigd, verwijderd, geïmporteerd, ongedaan gemaakt
-    wat: str  # what changed, in Dutch
-    wie: str
-    wanneer: str
-    soort: str = ""
-    naam: str = ""
-    ongedaan: bool = False
-    voor: dict[str, str | None] = field(default_factory=dict, repr=False)  # layer files as they were
-    job: str = ""
-
-    def public(self) -> dict[str, Any]:
-        """The change as JSON-ready data, without the files it replaced."""
-        return {k: v for k, v in asdict(self).items() if k != "voor"}
 
 
 def _file(kind: str) -> tuple[str, str]:
@@ -144,28 +117,29 @@ def remove(data: DataDir, kind: str, name: str, wie: str, force: bool = False) -
             removed = [*removed, current.id] if current.id not in removed else removed
         new = {**({layers.REMOVED: removed} if removed else {}), **({table: own} if own else {})}
         note = f" (nog gebruikt door {len(used)} document{'en' if len(used) != 1 else ''})" if used else ""
-        return _write(data, {name_: new}, Change(0, "verwijderd", f"{kind} '{title(current)}' verwijderd{note}",
-                                                wie, _now(), kind, title(current)))
+        change = Change(0, "verwijderd", f"{kind} '{title(current)}' verwijderd{note}", wie, changelog.now(), kind,
+                        title(current))
+        return changelog.write(data, {name_: new}, change)
 
 
 def undo(data: DataDir, wie: str) -> Change:
     """Undo the newest change that is not undone yet: the layer's files back as they were before it."""
     with _changing(data):
-        history = _log(data)
+        history = changelog.history(data)
         last = next((c for c in reversed(history) if not c.ongedaan and c.actie != "ongedaan gemaakt"), None)
         if last is None:
             raise TaxonomieError("er is geen wijziging om ongedaan te maken")
-        _put(data, last.voor)
+        changelog.put(data, last.voor)
         last.ongedaan = True
-        change = Change(0, "ongedaan gemaakt", f"ongedaan gemaakt: {last.wat}", wie, _now(), last.soort, last.naam,
-                        voor={})
-        _append(data, history, change)
-        return _queued(data, change)
+        change = Change(0, "ongedaan gemaakt", f"ongedaan gemaakt: {last.wat}", wie, changelog.now(), last.soort,
+                        last.naam)
+        changelog.append(data, history, change)
+        return changelog.queued(data, change)
 
 
 def history(data: DataDir) -> list[Change]:
     """Every logged change, oldest first."""
-    return _log(data)
+    return changelog.history(data)
 
 
 def export(data: DataDir) -> str:
@@ -177,7 +151,7 @@ def export(data: DataDir) -> str:
         if content.get(layers.REMOVED):
             out[layers.REMOVED][table] = content[layers.REMOVED]
         tables[table] = content.get(table, [])
-    text = layers.dumps({k: v for k, v in out.items() if v}, None, HEADER)
+    text = layers.dumps({k: v for k, v in out.items() if v}, None, changelog.HEADER)
     for table, entries in tables.items():
         text += "\n" + layers.dumps({table: entries}, table) if entries else ""
     return text
@@ -206,7 +180,8 @@ def import_toml(data: DataDir, text: str, wie: str) -> Change:
     with _changing(data):
         counts = ", ".join(f"{len(content.get(t, []))} {t}" for t in ("regio", "vraagstuk", "organisatie"))
         counts = counts.replace("regio,", "regio's,").replace("vraagstuk,", "vraagstukken,")
-        return _write(data, files, Change(0, "geïmporteerd", f"taxonomie geïmporteerd ({counts})", wie, _now()))
+        change = Change(0, "geïmporteerd", f"taxonomie geïmporteerd ({counts})", wie, changelog.now())
+        return changelog.write(data, files, change)
 
 
 # --- plumbing ---------------------------------------------------------------------------------------------------
@@ -250,89 +225,6 @@ def _replace(data: DataDir, kind: str, entry: dict[str, Any], wie: str, actie: s
     own = [e for e in content.get(table, []) if e.get("id") != entry["id"]] + [entry]
     removed = [i for i in content.get(layers.REMOVED, []) if i != entry["id"]]
     new = {**({layers.REMOVED: removed} if removed else {}), table: own}
-    change = Change(0, actie, wat if actie != "toegevoegd" else f"{wat} toegevoegd", wie, _now(), kind,
+    change = Change(0, actie, wat if actie != "toegevoegd" else f"{wat} toegevoegd", wie, changelog.now(), kind,
                     entry.get("naam") or entry["label"])
-    return _write(data, {name: new}, change)
-
-
-def _write(data: DataDir, files: dict[str, dict | None], change: Change) -> Change:
-    """Check the taxonomy the files would make, then replace them (None: remove) and log the change."""
-    rendered = {name: layers.dumps(content, _table(name), HEADER) if content else None  # empty: no file
-                for name, content in files.items()}
-    with tempfile.TemporaryDirectory() as tmp:
-        for name in layers.NAMES:
-            text = rendered[name] if name in rendered else _text(data.taxonomie / name)
-            if text is not None:
-                (Path(tmp) / name).write_text(text, encoding="utf-8")
-        try:
-            taxonomie.build(taxonomie.DATA_DIR, Path(tmp))
-        except TaxonomieError as exc:
-            raise TaxonomieError(str(exc).replace(tmp, str(data.taxonomie))) from exc
-    change.voor = {name: _text(data.taxonomie / name) for name in rendered}
-    _put(data, rendered)
-    _append(data, _log(data), change)
-    log.info("taxonomie: %s (door %s)", change.wat, change.wie)
-    return _queued(data, change)
-
-
-def _table(name: str) -> str:
-    """The array-of-tables key of a layer file."""
-    return next(table for file, table in layers.FILES.values() if file == name)
-
-
-def _text(path: Path) -> str | None:
-    """A file's text, None when it is not there."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-
-
-def _put(data: DataDir, files: dict[str, str | None]) -> None:
-    """Replace layer files (None: remove); every new file is written in full before any is replaced."""
-    from kennisbank.store import atomic_write
-
-    data.taxonomie.mkdir(parents=True, exist_ok=True)
-    staged = []
-    try:
-        for name, text in files.items():
-            if text is not None:
-                staged.append((data.taxonomie / f".nieuw-{name}", data.taxonomie / name))
-                atomic_write(staged[-1][0], text.encode("utf-8"))
-    except BaseException:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        raise
-    for tmp, path in staged:
-        os.replace(tmp, path)
-    for name, text in files.items():
-        if text is None:
-            (data.taxonomie / name).unlink(missing_ok=True)
-
-
-def _log(data: DataDir) -> list[Change]:
-    """The changes logged so far."""
-    text = _text(data.taxonomie_log)
-    return [Change(**c) for c in json.loads(text)] if text else []
-
-
-def _append(data: DataDir, history: list[Change], change: Change) -> None:
-    """Log a change (numbered) and write the log atomically."""
-    from kennisbank.store import atomic_write
-
-    change.nummer = max((c.nummer for c in history), default=0) + 1
-    payload = json.dumps([asdict(c) for c in [*history, change]], ensure_ascii=False, indent=1)
-    atomic_write(data.taxonomie_log, payload.encode("utf-8"))
-
-
-def _queued(data: DataDir, change: Change) -> Change:
-    """Queue re-tagging for the change."""
-    from kennisbank import index, jobs
-
-    if index.exists(data):
-        change.job = jobs.submit_retag(data)
-    return change
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return changelog.write(data, {name: new}, change)
