@@ -66,8 +66,19 @@ def _as_entry(kind: str, current: Any) -> dict[str, Any]:
     return {k: v for k, v in entry.items() if kind == "regio" or k not in ("exacte_afkortingen",) or v}
 
 
+LISTS_OF = {"regio": ("aliassen", "projectnamen", "gemeenten"), "vraagstuk": ("termen", "afkortingen"),
+            "organisatie": ("termen", "afkortingen")}
+
+
+def _own_lists(kind: str, fields: dict[str, Any]) -> None:
+    """Refuse lists a kind does not have (an organisation has no aliases)."""
+    if wrong := [f for f, values in fields.items() if values and f not in LISTS_OF[kind]]:
+        raise TaxonomieError(f"een {kind} heeft geen {' of '.join(wrong)}; wel: {', '.join(LISTS_OF[kind])}")
+
+
 def add(data: DataDir, kind: str, naam: str, wie: str, **fields: Any) -> Change:
     """Add an entry of a kind; refused (TaxonomieError) when it exists or breaks a rule."""
+    _own_lists(kind, fields)
     entry = new_entry(kind, naam, **fields)
     with _changing(data) as tax:
         if title(entry) and tax.entry(kind, title(entry)) is not None:
@@ -80,6 +91,7 @@ def add(data: DataDir, kind: str, naam: str, wie: str, **fields: Any) -> Change:
 def edit(data: DataDir, kind: str, name: str, wie: str, naam: str | None = None, **fields: Any) -> Change:
     """Change an entry: a new name (the old one stays a region's alias, so documents keep finding it) and the
     lists given, which replace the old ones; lists not given stay."""
+    _own_lists(kind, fields)
     with _changing(data) as tax:
         current = _find(tax, kind, name)
         entry = _as_entry(kind, current)
@@ -90,7 +102,7 @@ def edit(data: DataDir, kind: str, name: str, wie: str, naam: str | None = None,
                 fields["aliassen"] = [*fields["aliassen"], entry[key]]
             entry[key] = " ".join(naam.split())
         for field_name, values in fields.items():
-            if values is not None:
+            if values is not None and field_name in LISTS_OF[kind]:
                 entry[field_name] = _clean(values)
         if kind == "organisatie":
             entry["termen"] = _clean([entry["label"], *entry["termen"]])

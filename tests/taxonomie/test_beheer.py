@@ -87,6 +87,8 @@ def test_an_organisation_keeps_its_name_among_its_terms_and_a_word_abbreviation_
      "de alias 'Gelderland' is dubbelzinnig"),
     (lambda d: beheer.edit(d, "regio", "Atlantis", WIE, aliassen=["X"]), "geen regio met de naam 'Atlantis'"),
     (lambda d: beheer.remove(d, "vraagstuk", "wachttijden", WIE), "geen vraagstuk met de naam 'wachttijden'"),
+    (lambda d: beheer.add(d, "organisatie", "Jeugdhulp Delft", WIE, aliassen=["JD"]),
+     "een organisatie heeft geen aliassen; wel: termen, afkortingen"),
     (lambda d: beheer.import_toml(d, "[[regio]\nid = 'x'", WIE), "het bestand is geen geldige TOML"),
     (lambda d: beheer.import_toml(d, "[[regio]]\nid = 'x'\nnaam = 'X'", WIE), "'naam' en 'landelijk' (true/false)"),
     (lambda d: beheer.import_toml(d, "[[provincie]]\nid = 'x'", WIE), "onbekende onderdelen in het bestand"),
