@@ -14,6 +14,7 @@ from typing import Any
 from indexer.model import Metadata, Passage, Tag
 from kennisbank.analysis import fold, stem
 from kennisbank.taxonomie import load as load_taxonomie
+from kennisbank.taxonomie import per_version
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +37,10 @@ def _stem_norm(nlp: Any) -> Any:
 
 
 @lru_cache(maxsize=1)
-def pipeline() -> tuple[Any, dict[str, Any]]:
-    """The spaCy pipeline and its matchers, once per process: a PhraseMatcher per attribute (NORM = stems, LEMMA =
-    lookup lemmas) and GAPS, the phrases by their words for matches with articles or brackets between them."""
+def _nlp() -> Any:
+    """The spaCy pipeline (tokenizer, sentences, lookup lemmas, stems in NORM), once per process."""
     import spacy
     from spacy.language import Language
-    from spacy.matcher import PhraseMatcher
     from spacy.util import compile_infix_regex
 
     nlp = spacy.blank("nl")
@@ -53,6 +52,16 @@ def pipeline() -> tuple[Any, dict[str, Any]]:
         Language.factory("kb_stem_norm")(lambda nlp, name: _stem_norm(nlp))
     nlp.add_pipe("kb_stem_norm")
     nlp.initialize()
+    return nlp
+
+
+@per_version(maxsize=2)
+def pipeline() -> tuple[Any, dict[str, Any]]:
+    """The spaCy pipeline and its matchers, once per taxonomy version: a PhraseMatcher per attribute (NORM = stems,
+    LEMMA = lookup lemmas) and GAPS, the phrases by their words for matches with articles or brackets between them."""
+    from spacy.matcher import PhraseMatcher
+
+    nlp = _nlp()
     matchers: dict[str, Any] = {"NORM": PhraseMatcher(nlp.vocab, attr="NORM"),
                                 "LEMMA": PhraseMatcher(nlp.vocab, attr="LEMMA")}
     loose = _Phrases()
@@ -196,7 +205,7 @@ def owner_region(meta: Metadata, section: tuple[str, ...]) -> list[str]:
     return [own.naam] if own else []
 
 
-@lru_cache(maxsize=4096)
+@per_version(maxsize=4096)
 def regions_in_heading(heading: str) -> tuple[str, ...]:
     """The regions a heading names by name, alias or project name; longest names win (Utrecht-West over Utrecht).
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 
 from indexer.model import RefusedError
-from kennisbank import index
+from kennisbank import index, taxonomie
 from kennisbank.config import DataDir
 from kennisbank.documents import AddStatus, Outcome, _changes, _drop_unused_original, _record, _undo
 from kennisbank.store import Record, RecordStatus, Store, sha256
@@ -20,6 +20,7 @@ from kennisbank.store import Record, RecordStatus, Store, sha256
 BULK_BATCH = 50  # documents per index commit
 
 
+@taxonomie.with_data_layer
 def add_many(data: DataDir, files: Iterable[tuple[str, bytes, dict | None]], batch: int = BULK_BATCH,
              workers: int = 1, progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Add many (filename, bytes, overrides) files with one index commit per `batch` documents: for bulk loads.
@@ -50,7 +51,7 @@ def add_many(data: DataDir, files: Iterable[tuple[str, bytes, dict | None]], bat
     def present(filename: str, digest: str) -> Outcome:
         return Outcome(filename, AddStatus.PRESENT, indexed[digest].id, "al aanwezig", indexed[digest].passages)
 
-    for filename, content, overrides, digest, prepared, started in _prepared(files, indexed, workers, batch):
+    for filename, content, overrides, digest, prepared, started in _prepared(data, files, indexed, workers, batch):
         if prepared is None or isinstance(prepared, Outcome):
             pending.append(prepared or present(filename, digest))
             continue
@@ -67,13 +68,13 @@ def add_many(data: DataDir, files: Iterable[tuple[str, bytes, dict | None]], bat
     return outcomes
 
 
-def _prepared(files: Iterable[tuple[str, bytes, dict | None]], indexed: dict[str, Record], workers: int,
-              ahead_max: int):
+def _prepared(data: DataDir, files: Iterable[tuple[str, bytes, dict | None]], indexed: dict[str, Record],
+              workers: int, ahead_max: int):
     """(filename, bytes, overrides, sha, Prepared | refusal Outcome | None for present, start time) in order.
 
     With workers, up to ahead_max files are being prepared while the caller indexes the previous ones.
     """
-    pool = ProcessPoolExecutor(workers) if workers > 1 else None
+    pool = ProcessPoolExecutor(workers, initializer=taxonomie.use, initargs=(data.taxonomie,)) if workers > 1 else None
     ahead: deque = deque()
     try:
         for filename, content, overrides in files:

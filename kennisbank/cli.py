@@ -23,6 +23,8 @@ def _parser() -> argparse.ArgumentParser:
     for flag in ("title", "type", "region", "date", "id"):
         add.add_argument(f"--{flag}")
     add.add_argument("--ocr-timeout", type=float, help=_OCR_TIMEOUT)
+    add.add_argument("--nieuwe-regio", action="store_true",
+                     help="een proeftuin of regio die de tekst noemt en de taxonomie niet kent meteen toevoegen")
 
     ingest = sub.add_parser("ingest", help="alle ondersteunde bestanden van een map toevoegen")
     ingest.add_argument("directory", type=Path)
@@ -53,8 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true")
     search.add_argument("--explain", action="store_true", help="toon per hit welke vormen matchten")
 
-    tax = sub.add_parser("taxonomie", help="de domeintaxonomie tonen")
-    tax.add_argument("--json", action="store_true")
+    _taxonomie_parser(sub)
 
     cmp_ = sub.add_parser("vergelijk", help="proeftuinen vergelijken op een vraagstuk")
     cmp_.add_argument("thema", nargs="*")
@@ -71,6 +72,37 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _taxonomie_parser(sub) -> None:
+    """`kennisbank taxonomie [--json]` lists; its subcommands change the data dir's own layer of the taxonomy."""
+    tax = sub.add_parser("taxonomie", help="de domeintaxonomie tonen of aanvullen (regio's, vraagstukken, ...)")
+    tax.add_argument("--json", action="store_true")
+    actions = tax.add_subparsers(dest="actie", metavar="ACTIE")
+    kinds = ("regio", "vraagstuk", "organisatie")
+    for name, text in (("add", "een regio, vraagstuk of organisatie toevoegen"),
+                       ("edit", "een item wijzigen (gegeven lijsten vervangen de oude)")):
+        p = actions.add_parser(name, help=text)
+        p.add_argument("soort", choices=kinds)
+        p.add_argument("naam")
+        if name == "edit":
+            p.add_argument("--naam", dest="nieuwe_naam", help="nieuwe naam (bij een regio blijft de oude een alias)")
+        default = None if name == "edit" else []
+        for flag, dest in (("alias", "aliassen"), ("project", "projectnamen"), ("gemeente", "gemeenten"),
+                           ("term", "termen"), ("afkorting", "afkortingen")):
+            p.add_argument(f"--{flag}", dest=dest, action="append", default=default, metavar=flag.upper())
+        p.add_argument("--json", action="store_true")
+    rm = actions.add_parser("remove", help="een item verwijderen")
+    rm.add_argument("soort", choices=kinds)
+    rm.add_argument("naam")
+    rm.add_argument("--toch", action="store_true", help="ook als documenten het nog gebruiken")
+    rm.add_argument("--json", action="store_true")
+    for name, text in (("log", "wie wat wanneer veranderde"), ("undo", "de laatste wijziging ongedaan maken"),
+                       ("export", "de eigen aanvullingen als TOML (naar stdout)")):
+        actions.add_parser(name, help=text).add_argument("--json", action="store_true")
+    imp = actions.add_parser("import", help="eigen aanvullingen uit een TOML-bestand (vervangt de huidige)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--json", action="store_true")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     args = _parser().parse_args(argv)
@@ -79,9 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.verbose:  # pypdf's repair notes name no file; a refused file gets its own line anyway
         logging.getLogger("pypdf").setLevel(logging.ERROR)
     data = resolve(args.data)
-    from kennisbank import commands  # the command bodies; imported here so --help stays instant
+    from kennisbank import commands, taxonomie  # the command bodies; imported here so --help stays instant
 
     handler = getattr(commands, f"cmd_{args.command}")
+    taxonomie.use(data.taxonomie)  # this run's taxonomy: the package's with this data dir's own layer
     try:
         return handler(data, args)
     except KeyboardInterrupt:
@@ -90,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
-    except commands.UserError as exc:
+    except (commands.UserError, taxonomie.TaxonomieError) as exc:  # the latter: a layer file edited by hand
         print(f"kennisbank: {exc}", file=sys.stderr)
         return 2
 

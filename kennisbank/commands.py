@@ -91,7 +91,8 @@ def _checked_overrides(args: Namespace) -> dict:
     if overrides["region"] and overrides["region"] != "landelijk":
         regio = load().regio_by_name(overrides["region"])
         if regio is None:
-            raise UserError(f"onbekende regio '{overrides['region']}'; kies uit: landelijk, "
+            raise UserError(f"onbekende regio '{overrides['region']}'; voeg haar toe met 'kennisbank taxonomie add "
+                            f"regio \"{overrides['region']}\"', of kies uit: landelijk, "
                             + ", ".join(r.naam for r in load().regios))
         overrides["region"] = regio.naam
     return overrides
@@ -104,16 +105,58 @@ def cmd_add(data: DataDir, args: Namespace) -> int:
     overrides = _checked_overrides(args)
     if len(args.files) > 1 and (args.id or args.title):
         raise UserError("--id en --title gelden voor één bestand; geef er één tegelijk")
-    outcomes = []
+    outcomes, proposals, job = [], [], ""
     for i, path in enumerate(args.files, 1):
         if not path.is_file():
             from kennisbank.documents import AddStatus, Outcome
             outcomes.append(Outcome(str(path), AddStatus.REFUSED, message="bestand bestaat niet"))
             continue
+        wanted = dict(overrides)
+        if not overrides["region"] and (found := _unknown_regions(path)):
+            job = _add_regions(data, found, wanted) if args.nieuwe_regio else job
+            proposals += [] if args.nieuwe_regio else [(path.name, name) for name in found]
         _progress(i - 1, len(args.files), path.name)
-        outcomes.append(add_path(data, path, overrides, _ocr_progress, args.ocr_timeout))
+        outcomes.append(add_path(data, path, wanted, _ocr_progress, args.ocr_timeout))
     _progress(len(args.files), len(args.files), "klaar")
-    return _report(outcomes)
+    code = _report(outcomes)
+    for filename, name in proposals:
+        print(f"voorstel: {filename} noemt '{name}', een proeftuin of regio die de taxonomie niet kent; voeg haar "
+              f"toe met 'kennisbank taxonomie add regio \"{name}\"', of voeg het bestand toe met --nieuwe-regio")
+    if job:
+        from kennisbank.commands_taxonomie import _retag
+
+        _retag(data, job, _progress, False)
+    return code
+
+
+def _unknown_regions(path) -> list[str]:
+    """Proeftuinen or regions a file's text names that the taxonomy does not know (none for unreadable files)."""
+    from indexer.pipeline import prepare
+    from kennisbank.taxonomie import checks, load
+
+    try:
+        pages = prepare(path.read_bytes(), path.name, None, enrich=False).pages
+    except Exception:  # refused or unreadable: adding it says why
+        return []
+    return checks.unknown_regions(load(), "\n".join(page.text for page in pages))
+
+
+def _add_regions(data: DataDir, names: list[str], overrides: dict) -> str:
+    """Add the regions to the taxonomy (--nieuwe-regio); one named region becomes the document's. The re-tag job."""
+    from kennisbank.commands_taxonomie import who
+    from kennisbank.taxonomie import TaxonomieError, beheer
+
+    job = ""
+    for name in names:
+        try:
+            change = beheer.add(data, "regio", name, who())
+        except TaxonomieError as exc:
+            raise UserError(f"regio '{name}' kan niet worden toegevoegd: {exc}") from exc
+        print(change.wat)
+        job = change.job or job
+    if len(names) == 1:
+        overrides["region"] = names[0]
+    return job
 
 
 @_guard
@@ -169,7 +212,8 @@ def cmd_documents(data: DataDir, args: Namespace) -> int:
     if not records:
         print("nog geen documenten")
     for r in records:
-        print(f"{r.id:<50} {r.type:<15} {r.region or '-':<22} {r.date or '-':<10} {r.passages:>4} passages  {r.title}")
+        print(f"{r.id:<50} {r.type:<15} {_region(r.region):<22} {r.date or '-':<10} {r.passages:>4} passages  "
+              f"{r.title}")
     return 0
 
 
@@ -182,12 +226,21 @@ def cmd_document(data: DataDir, args: Namespace) -> int:
     if args.json:
         _out(doc)
         return 0
-    print(f"{doc['title']} ({doc['type']}, {doc['region'] or '-'}, {doc['date'] or '-'})")
+    print(f"{doc['title']} ({doc['type']}, {_region(doc['region'])}, {doc['date'] or '-'})")
     for p in doc["passages"]:
         tags = "; ".join(f"{k}: {', '.join(v)}" for k, v in p["labels"].items() if v)
         print(f"\n[{p['position']}] p.{p['page']} {p['section']}\n  {tags or '(geen labels)'}")
         print("  " + p["text"][:300].replace("\n", " ") + ("…" if len(p["text"]) > 300 else ""))
     return 0
+
+
+def _region(name: str) -> str:
+    """A document's region as shown: '-' when it has none, marked when the taxonomy no longer knows it."""
+    from kennisbank.taxonomie import load
+
+    if not name or name == "landelijk" or load().regio_by_name(name):
+        return name or "-"
+    return f"{name} (onbekende regio)"
 
 
 @_guard
@@ -257,6 +310,10 @@ def cmd_search(data: DataDir, args: Namespace) -> int:
 def cmd_taxonomie(data: DataDir, args: Namespace) -> int:
     from kennisbank.taxonomie import load
 
+    if args.actie:
+        from kennisbank import commands_taxonomie
+
+        return commands_taxonomie.run(data, args, _progress)
     tax = load()
     groups = tax.as_dict()
     if args.json:

@@ -90,6 +90,16 @@ class DataDir:
         """Uploaded files waiting for the beheerder to confirm their metadata, one folder per token."""
         return self.cache / "uploads"
 
+    @property
+    def taxonomie(self) -> Path:
+        """The organisation's own layer of the taxonomy (TOML files as in the package), kept across upgrades."""
+        return self.root / "taxonomie"
+
+    @property
+    def taxonomie_log(self) -> Path:
+        """Who changed the taxonomy when, and what it was before (for undo), as JSON."""
+        return self.taxonomie / "wijzigingen.json"
+
     def ensure(self) -> "DataDir":
         """Create the directories; return self."""
         for path in (self.root, self.originals, self.records, self.cache):

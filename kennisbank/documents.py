@@ -13,6 +13,7 @@ from indexer.model import Metadata, RefusedError
 from kennisbank import index
 from kennisbank.config import DataDir
 from kennisbank.store import Record, RecordStatus, Store, sha256
+from kennisbank.taxonomie import with_data_layer
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+@with_data_layer
 def add_bytes(data: DataDir, content: bytes, filename: str, overrides: dict | None = None,
               ocr=False) -> Outcome:
     """Add one file: identical content is a no-op, the same id with new content replaces.
@@ -155,6 +157,7 @@ def remove(data_dir: DataDir, doc_id: str) -> Record | None:
     return record
 
 
+@with_data_layer
 def reindex(data_dir: DataDir, progress=None) -> tuple[int, list[Outcome]]:
     """Rebuild the whole index from the stored originals and records; swap it in only when complete."""
     from indexer.pipeline import prepare
@@ -194,6 +197,7 @@ def _overrides(record: Record) -> dict:
             "date": record.date}
 
 
+@with_data_layer
 def check(data_dir: DataDir) -> list[str]:
     """Everything on which the store and the index disagree, in plain words; empty when all is well."""
     store = Store(data_dir)
@@ -206,6 +210,8 @@ def check(data_dir: DataDir) -> list[str]:
     except index.IndexDamagedError as exc:
         return [str(exc)]
     if stale := index.stale_rules(data_dir):
+        problems.append(stale)
+    elif stale := index.stale_tags(data_dir):
         problems.append(stale)
     records = {r.id: r for r in store.all()}
     for doc_id, record in records.items():

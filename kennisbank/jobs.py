@@ -1,4 +1,5 @@
-"""Background jobs for slow additions (OCR of scans): one JSON file per job in data/jobs/, surviving a restart.
+"""Background jobs for slow additions (OCR of scans) and for re-tagging after a taxonomy change (kennisbank.retag):
+one JSON file per job in data/jobs/, surviving a restart.
 
 States: wachtend -> bezig ("pagina 3 van 12") -> klaar | mislukt. The original is stored by hash first and
 OCR'd pages are cached in data/cache/ocr/, so a job whose process died resumes where it stopped; the index
@@ -31,7 +32,7 @@ from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
 
-from kennisbank import documents
+from kennisbank import documents, taxonomie
 from kennisbank.analysis import slugify
 from kennisbank.config import DataDir
 from kennisbank.documents import AddStatus
@@ -50,6 +51,14 @@ class JobState(StrEnum):
     FAILED = "mislukt"
 
 
+class JobTask(StrEnum):
+    """What a job does; the values are stored in the job files."""
+
+    ADD = "toevoegen"  # add one file, OCR'ing its scanned pages
+    RETAG = "labels bijwerken"  # tag every stored passage again after a taxonomy change
+
+
+RETAG_LABEL = "Labels bijwerken na een wijziging van de taxonomie"
 UNFINISHED = (JobState.WAITING, JobState.RUNNING)
 KEEP_DAYS = 14  # finished jobs older than this are removed
 _ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
@@ -77,6 +86,7 @@ class Job:
     message: str = ""
     created: str = ""
     updated: str = ""
+    task: str = JobTask.ADD  # a JobTask
 
     @property
     def progress(self) -> str:
@@ -88,7 +98,7 @@ class Job:
         'wacht op zijn beurt'
         """
         if self.state == JobState.RUNNING and self.total:
-            return f"pagina {self.done} van {self.total}"
+            return f"{'document' if self.task == JobTask.RETAG else 'pagina'} {self.done} van {self.total}"
         return {JobState.WAITING: "wacht op zijn beurt", JobState.RUNNING: "bezig", JobState.DONE: "klaar",
                 JobState.FAILED: "mislukt"}[self.state]
 
@@ -190,6 +200,36 @@ def submit(data: DataDir, content: bytes, filename: str, overrides: dict | None 
     return job.id
 
 
+def submit_retag(data: DataDir) -> str:
+    """Queue re-tagging every passage with the taxonomy in effect (kennisbank.retag); return the job id (that of
+    an unfinished one when there is one: it tags with the taxonomy as it is when it runs)."""
+    for job in all_jobs(data):
+        if job.state in UNFINISHED and job.task == JobTask.RETAG:
+            return job.id
+    job = Job(_new_id(), RETAG_LABEL, "", "", created=_now(), task=JobTask.RETAG)
+    _save(data, job)
+    _wakeup.set()
+    log.info("job %s: labels bijwerken in de wachtrij", job.id)
+    return job.id
+
+
+def _retag(data: DataDir, job: Job, progress: Progress | None) -> documents.Outcome:
+    """Run a re-tag job, keeping its progress up to date."""
+    from kennisbank import retag
+
+    def on_progress(done: int, total: int, doc_id: str) -> None:
+        job.done, job.total = done, total
+        _save(data, job)
+        if progress:
+            progress(done, total, doc_id)
+
+    count, passages = retag.run(data, on_progress)
+    outcome = documents.Outcome(job.filename, "bijgewerkt", f"{count} documenten",
+                                f"{count} documenten, {passages} passages", passages)
+    _finish(data, job, outcome)
+    return outcome
+
+
 def _original(data: DataDir, job: Job) -> Path:
     """Where the stored original of a job is."""
     return data.originals / f"{job.sha256}{EXTENSIONS.get(job.kind, '.bin')}"
@@ -201,7 +241,7 @@ def _finish(data: DataDir, job: Job, outcome: documents.Outcome) -> None:
     job.doc_id = outcome.doc_id
     job.message = f"{outcome.status}: {outcome.message}" if outcome.ok else outcome.message
     _save(data, job)
-    if not outcome.ok and not Store(data).by_sha(job.sha256):
+    if not outcome.ok and job.sha256 and not Store(data).by_sha(job.sha256):
         _original(data, job).unlink(missing_ok=True)
     log.info("job %s: %s (%s)", job.id, job.state, job.message)
 
@@ -245,6 +285,7 @@ def add_path(data: DataDir, path: Path, overrides: dict | None = None, progress:
     return _add(data, content, path.name, overrides, None, progress, timeout)
 
 
+@taxonomie.with_data_layer
 def run_job(data: DataDir, job_id: str, progress: Progress | None = None,
             timeout: float | None = None) -> documents.Outcome | None:
     """Run one unfinished job to its end; None when it is finished, unknown or run by another process."""
@@ -260,14 +301,7 @@ def run_job(data: DataDir, job_id: str, progress: Progress | None = None,
         job.state, job.message = JobState.RUNNING, ""
         _save(data, job)
         try:
-            content = _original(data, job).read_bytes()
-        except OSError as exc:
-            reason = f"origineel ontbreekt ({exc.strerror})"
-            outcome = documents.Outcome(job.filename, AddStatus.REFUSED, message=reason)
-            _finish(data, job, outcome)
-            return outcome
-        try:
-            return _add(data, content, job.filename, job.overrides, job, progress, timeout)
+            return _run(data, job, progress, timeout)
         except BusyError as exc:  # another writer holds the index for long: try again later
             job.state, job.message = JobState.WAITING, f"{exc}; wordt later opnieuw geprobeerd"
             _save(data, job)
@@ -281,9 +315,30 @@ def run_job(data: DataDir, job_id: str, progress: Progress | None = None,
         os.close(fd)
 
 
+def _run(data: DataDir, job: Job, progress: Progress | None, timeout: float | None) -> documents.Outcome:
+    """Do what the job does."""
+    if job.task == JobTask.RETAG:
+        return _retag(data, job, progress)
+    try:
+        content = _original(data, job).read_bytes()
+    except OSError as exc:
+        outcome = documents.Outcome(job.filename, AddStatus.REFUSED, message=f"origineel ontbreekt ({exc.strerror})")
+        _finish(data, job, outcome)
+        return outcome
+    return _add(data, content, job.filename, job.overrides, job, progress, timeout)
+
+
+@taxonomie.with_data_layer
 def run_pending(data: DataDir, progress: Progress | None = None,
                 timeout: float | None = None) -> list[documents.Outcome]:
-    """Run every unfinished job that no other process is running, oldest first; return their outcomes."""
+    """Run every unfinished job that no other process is running, oldest first; return their outcomes.
+
+    When the index's tags are older than the taxonomy (a layer file edited by hand) a re-tag job is queued first.
+    """
+    from kennisbank import index
+
+    if index.exists(data) and not index.stale_rules(data) and index.stale_tags(data):
+        submit_retag(data)
     outcomes = []
     for job in all_jobs(data):
         if job.state in UNFINISHED:

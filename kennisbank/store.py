@@ -64,7 +64,7 @@ def valid_id(doc_id: str) -> bool:
     return bool(_ID_RE.fullmatch(doc_id))  # not match(): its $ also matches before a trailing newline
 
 
-def _atomic_write(path: Path, content: bytes) -> None:
+def atomic_write(path: Path, content: bytes) -> None:
     """Write a file so that a crash leaves either the old or the new content."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -94,7 +94,7 @@ class Store:
         digest = sha256(content)
         path = self.data.originals / f"{digest}{EXTENSIONS.get(kind, '.bin')}"
         if not path.exists():
-            _atomic_write(path, content)
+            atomic_write(path, content)
         return digest
 
     def read_original(self, record: Record) -> bytes:
@@ -106,7 +106,7 @@ class Store:
         if not valid_id(record.id):
             raise ValueError(f"ongeldige document-id: {record.id!r}")
         payload = json.dumps(asdict(record), ensure_ascii=False, indent=1).encode("utf-8")
-        _atomic_write(self.data.records / f"{record.id}.json", payload)
+        atomic_write(self.data.records / f"{record.id}.json", payload)
 
     def get(self, doc_id: str) -> Record | None:
         """The record with this id, or None."""

@@ -16,6 +16,7 @@ from kennisbank.search import highlight
 from kennisbank.search.engine import Engine
 from kennisbank.search.plan import QueryPlan, plan_for
 from kennisbank.taxonomie import load as load_taxonomie
+from kennisbank.taxonomie import with_data_layer
 
 MIN_PASSAGES = 1
 EVIDENCE = 3
@@ -58,6 +59,7 @@ def _evidence(hit: Any, concept: Any, marks: highlight.Marks) -> dict:
             "snippet": highlight.snippet(text, matches)}
 
 
+@with_data_layer
 def compare(engine: Engine, thema: str, regions: list[str] | None = None) -> dict:
     """One vraagstuk across regions, with evidence; the JSON of `vergelijk --json` and /api/compare."""
     names = _region_names(regions)
@@ -82,6 +84,7 @@ def compare(engine: Engine, thema: str, regions: list[str] | None = None) -> dic
     return out
 
 
+@with_data_layer
 def matrix(engine: Engine, regions: list[str] | None = None) -> dict:
     """Regions x vraagstukken: passage counts per cell, ANDs of cached postings bitsets (no stored fields read)."""
     names = _region_names(regions)

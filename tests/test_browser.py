@@ -294,6 +294,9 @@ PAGES = {
     "vervangen": _logged_in("/beheer/factsheet-proeftuinen/vervangen"),
     "verwijderen": _logged_in("/beheer/factsheet-proeftuinen/verwijderen"),
     "taken": _logged_in("/beheer/taken"),
+    "taxonomie": _logged_in("/beheer/taxonomie"),
+    "taxonomie-wijzigen": _logged_in("/beheer/taxonomie/regio/zeeland/wijzigen"),
+    "taxonomie-verwijderen": _logged_in("/beheer/taxonomie/regio/zuid-holland-zuid/verwijderen"),
     "controleren": _check_page,
     "resultaat": _result_page,
 }
@@ -319,3 +322,33 @@ def run_axe(d: webdriver.Chrome, script: Path) -> list[dict]:
         ".catch(e => done({error: String(e)}));", AXE_TAGS)
     assert isinstance(result, list), result
     return result
+
+
+def test_add_and_remove_a_region_through_the_taxonomy_pages(browser, server, admin, axe_script):
+    login(browser, server, admin, "/beheer/taxonomie")
+    browser.find_element(By.CSS_SELECTOR, "#toevoegen-regio summary").click()
+    browser.find_element(By.ID, "naam-regio").send_keys("Noord-Brabant")
+    browser.find_element(By.ID, "aliassen-regio").send_keys("Brabant")
+    click_and_wait(browser, browser.find_element(By.ID, "knop-toevoegen-regio"))
+    assert "de alias 'Brabant' is dubbelzinnig" in browser.find_element(By.ID, "formulier-fouten").text
+    assert not browser.find_elements(By.ID, "regio-noord-brabant")
+    naam, aliassen = browser.find_element(By.ID, "naam-regio"), browser.find_element(By.ID, "aliassen-regio")
+    assert naam.is_displayed() and naam.get_attribute("value") == "Noord-Brabant"  # the form kept what was typed
+    naam.clear()
+    naam.send_keys("Haaglanden")
+    aliassen.clear()
+    aliassen.send_keys("Den Haag en omstreken")
+    click_and_wait(browser, browser.find_element(By.ID, "knop-toevoegen-regio"))
+    assert browser.find_element(By.ID, "meldingen").text.startswith("Toegevoegd: regio 'Haaglanden'")
+    assert "Den Haag en omstreken" in browser.find_element(By.ID, "regio-haaglanden").text
+    assert "Haaglanden" in browser.find_element(By.ID, "wijziging-1").text
+    assert not [v for v in run_axe(browser, axe_script) if v["impact"] in ("serious", "critical")]
+    browser.get(server + "/vergelijk")
+    assert "Haaglanden" in browser.find_element(By.TAG_NAME, "main").text
+    browser.get(server + "/beheer/taxonomie")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "#regio-haaglanden a[href$='/verwijderen']"))
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Regio verwijderen: Haaglanden"
+    click_and_wait(browser, browser.find_element(By.ID, "knop-verwijderen"))
+    assert browser.find_element(By.ID, "meldingen").text.startswith("Verwijderd: regio 'Haaglanden'")
+    assert not browser.find_elements(By.ID, "regio-haaglanden")
+    assert "Haaglanden" in browser.find_element(By.ID, "wijziging-2").text

@@ -291,3 +291,12 @@ def test_usage_errors_exit_2():
     assert run().returncode == 2
     assert run("onbekend").returncode == 2
     assert run("--help").returncode == 0
+
+
+def test_a_broken_own_taxonomy_file_is_named_not_a_traceback(tmp_path):
+    data = DataDir(tmp_path / "data").ensure()
+    data.taxonomie.mkdir()
+    (data.taxonomie / "regios.toml").write_text("[[regio]]\nid = 'x'\n", encoding="utf-8")
+    result = run("taxonomie", data=data.root)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{data.taxonomie / 'regios.toml'} x: 'naam' en 'landelijk' (true/false) zijn verplicht" in result.stderr

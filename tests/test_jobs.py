@@ -160,3 +160,22 @@ def test_prune_removes_old_finished_jobs_and_unused_ocr_caches(tmp_path):
     assert jobs.prune(data) == 1
     assert jobs.status(data, old) is None and jobs.status(data, new)["state"] == "wachtend"
     assert kept.exists() and not unused.exists()
+
+
+def test_a_retag_job_is_queued_once_shows_documents_and_is_run_by_run_pending(small_data):
+    from kennisbank import index
+
+    first = jobs.submit_retag(small_data)
+    assert jobs.submit_retag(small_data) == first  # an unfinished one is reused
+    job = jobs.load(small_data, first)
+    assert job.task == jobs.JobTask.RETAG and job.progress == "wacht op zijn beurt"
+    assert jobs.Job("x", "", "", "", state="bezig", done=1, total=3, task=jobs.JobTask.RETAG).progress == \
+        "document 1 van 3"
+    [outcome] = jobs.run_pending(small_data)
+    assert (outcome.status, outcome.doc_id) == ("bijgewerkt", "1 documenten")
+    assert jobs.load(small_data, first).state == jobs.JobState.DONE
+    small_data.taxonomie.mkdir()
+    (small_data.taxonomie / "regios.toml").write_text('verwijderd = ["friesland"]\n', encoding="utf-8")
+    assert index.stale_tags(small_data)  # a layer edited by hand: run_pending queues the re-tag itself
+    [outcome] = jobs.run_pending(small_data)
+    assert outcome.status == "bijgewerkt" and index.stale_tags(small_data) is None

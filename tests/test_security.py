@@ -38,8 +38,8 @@ def routes(app, method: str) -> list[str]:
 
 
 def state(data: DataDir) -> dict[str, bytes]:
-    """The content of every record, original and index file: what a write would change."""
-    return {str(p.relative_to(data.root)): p.read_bytes() for folder in ("documents", "originals", "index")
+    """The content of every record, original, index and own taxonomy file: what a write would change."""
+    return {str(p.relative_to(data.root)): p.read_bytes() for folder in ("documents", "originals", "index", "taxonomie")
             for p in sorted((data.root / folder).rglob("*")) if p.is_file()}
 
 

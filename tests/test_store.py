@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kennisbank.analysis import slugify
 from kennisbank.config import DataDir
-from kennisbank.store import Record, RecordStatus, Store, _atomic_write, sha256, valid_id
+from kennisbank.store import Record, RecordStatus, Store, atomic_write, sha256, valid_id
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_failed_write_keeps_the_old_content(store):
     store.save(_record(passages=1))
     before = path.read_bytes()
     with pytest.raises(TypeError):
-        _atomic_write(path, "geen bytes")  # fails after the temporary file exists
+        atomic_write(path, "geen bytes")  # fails after the temporary file exists
     assert path.read_bytes() == before
     assert sorted(p.name for p in store.data.records.iterdir()) == ["plan-zeeland.json"]
 

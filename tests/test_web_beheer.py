@@ -1,4 +1,5 @@
-"""Beheer: login rules, CSRF, rate limit, adding (direct and after checking), replacing and removing documents."""
+"""Beheer: login rules, CSRF, rate limit, adding (direct and after checking), replacing and removing documents;
+the taxonomy pages."""
 from __future__ import annotations
 
 import re
@@ -24,7 +25,9 @@ def _statuses(page: str) -> list[str]:
 
 
 @pytest.mark.parametrize("url", ["/beheer", "/beheer/toevoegen", "/beheer/werkplan-zeeland/vervangen",
-                                 "/beheer/werkplan-zeeland/verwijderen"])
+                                 "/beheer/werkplan-zeeland/verwijderen", "/beheer/taxonomie",
+                                 "/beheer/taxonomie/regio/zeeland/wijzigen",
+                                 "/beheer/taxonomie/regio/zeeland/verwijderen"])
 def test_anonymous_get_redirects_to_login(small_client, url):
     response = small_client.get(url)
     assert response.status_code == 302
@@ -199,3 +202,85 @@ def test_remove_asks_then_removes(small_client, small_data, login, csrf_token):
     assert small_client.get("/document/werkplan-zeeland").status_code == 404
     assert small_client.get("/api/search?q=klantreis").json["total"] == 0
     assert small_client.post("/beheer/werkplan-zeeland/verwijderen", data={"csrf_token": token}).status_code == 404
+
+
+# -- the taxonomy ------------------------------------------------------------------------------------------------
+
+def _layer(data) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(data.taxonomie.glob("*"))} if data.taxonomie.exists() else {}
+
+
+def test_taxonomy_posts_need_login_and_csrf(small_client, small_data, csrf_token, login):
+    token = csrf_token(small_client)
+    for url in ("/beheer/taxonomie/toevoegen", "/beheer/taxonomie/ongedaan-maken"):
+        assert small_client.post(url, data={"csrf_token": token, "soort": "regio", "naam": "X"}).status_code == 401
+    login(small_client)
+    assert small_client.post("/beheer/taxonomie/toevoegen", data={"soort": "regio", "naam": "X"}).status_code == 400
+    assert _layer(small_data) == {}
+
+
+def test_add_edit_remove_and_undo_a_region_through_the_pages(small_client, small_data, login, csrf_token):
+    from kennisbank import jobs
+    from kennisbank.taxonomie import load
+
+    login(small_client)
+    token = csrf_token(small_client, "/beheer/taxonomie")
+    added = small_client.post("/beheer/taxonomie/toevoegen", data={
+        "csrf_token": token, "soort": "regio", "naam": "Haaglanden", "aliassen": "Den Haag en omstreken\r\n\r\n",
+        "gemeenten": "Zoetermeer\nDelft"}, follow_redirects=True)
+    page = added.get_data(as_text=True)
+    assert added.status_code == 200 and 'id="regio-haaglanden"' in page
+    assert ("Toegevoegd: regio &#39;Haaglanden&#39; (aliassen: Den Haag en omstreken; gemeenten: Zoetermeer, Delft)"
+            in page)
+    assert 'id="wijziging-1"' in page and "beheerder (web)" in page and 'id="labels-status"' in page
+    assert [j.task for j in jobs.all_jobs(small_data)] == [jobs.JobTask.RETAG]
+    assert load(small_data).regio_by_name("Den Haag en omstreken").gemeenten == ("Zoetermeer", "Delft")
+    form = small_client.get("/beheer/taxonomie/regio/haaglanden/wijzigen").get_data(as_text=True)
+    assert 'value="Haaglanden"' in form and ">Zoetermeer\nDelft</textarea>" in form
+    edited = small_client.post("/beheer/taxonomie/regio/haaglanden/wijzigen", data={
+        "csrf_token": token, "naam": "Haaglanden", "aliassen": "Den Haag en omstreken", "projectnamen": "",
+        "gemeenten": "Zoetermeer"})
+    assert edited.status_code == 302 and load(small_data).regio_by_name("Haaglanden").gemeenten == ("Zoetermeer",)
+    ask = small_client.get("/beheer/taxonomie/regio/zeeland/verwijderen").get_data(as_text=True)
+    assert "wordt nog gebruikt door 1 document" in ask and "Toch verwijderen" in ask and "Behouden" in ask
+    removed = small_client.post("/beheer/taxonomie/regio/haaglanden/verwijderen", data={"csrf_token": token})
+    assert removed.status_code == 302 and load(small_data).regio_by_name("Haaglanden") is None
+    undone = small_client.post("/beheer/taxonomie/ongedaan-maken", data={"csrf_token": token}, follow_redirects=True)
+    assert "Ongedaan gemaakt: regio &#39;Haaglanden&#39; verwijderd" in undone.get_data(as_text=True)
+    assert load(small_data).regio_by_name("Haaglanden").naam == "Haaglanden"
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"soort": "regio", "naam": "Noord-Brabant", "aliassen": "Brabant"}, "de alias &#39;Brabant&#39; is dubbelzinnig"),
+    ({"soort": "regio", "naam": "Delfland", "aliassen": "Rijnmond"},
+     "&#39;Rijnmond&#39; hoort al bij Rotterdam-Rijnmond"),
+    ({"soort": "vraagstuk", "naam": "Wachttijden", "termen": " \n "}, "heeft geen termen"),
+    ({"soort": "organisatie", "naam": "Veilig Thuis"}, "organisatie &#39;Veilig Thuis&#39; bestaat al"),
+])
+def test_a_refused_taxonomy_change_shows_the_reason_and_changes_nothing(small_client, small_data, login, csrf_token,
+                                                                        fields, message):
+    login(small_client)
+    token = csrf_token(small_client, "/beheer/taxonomie")
+    response = small_client.post("/beheer/taxonomie/toevoegen", data={"csrf_token": token, **fields})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and message in page and 'id="formulier-fouten"' in page
+    assert f'value="{fields["naam"]}"' in page  # the form keeps what was typed
+    assert _layer(small_data) == {}
+
+
+def test_the_preview_proposes_a_proeftuin_the_text_names_and_adds_it_in_one_click(small_client, small_data, login,
+                                                                                   csrf_token):
+    from kennisbank.taxonomie import load
+
+    login(small_client)
+    token = csrf_token(small_client, "/beheer/toevoegen")
+    text = NEW_DOC.replace(b"Flevoland", b"proeftuin Haaglanden")
+    preview = _upload(small_client, token, [(text, "plan-haaglanden.md")], actie="controleren").get_data(as_text=True)
+    assert "De tekst noemt <strong>Haaglanden</strong>" in preview and 'value="0|Haaglanden"' in preview
+    staged = re.search(r'name="token" value="([0-9a-f]{32})"', preview).group(1)
+    again = small_client.post("/beheer/toevoegen/nieuwe-regio", data={
+        "csrf_token": token, "token": staged, "nieuwe_regio": "0|Haaglanden", "title-0": "Plan Haaglanden"})
+    page = again.get_data(as_text=True)
+    assert again.status_code == 200 and load(small_data).regio_by_name("Haaglanden") is not None
+    assert "<option selected>Haaglanden</option>" in page and 'value="Plan Haaglanden"' in page
+    assert "De tekst noemt" not in page

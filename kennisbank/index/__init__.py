@@ -17,8 +17,10 @@ from kennisbank.index import query
 from kennisbank.index.generations import (
                                           INDEX_NAME,
                                           RULES_FILE,
+                                          TAGS_FILE,
                                           IndexDamagedError,
                                           activate,
+                                          building,
                                           discard,
                                           exists,
                                           expected,
@@ -26,17 +28,27 @@ from kennisbank.index.generations import (
                                           open_index,
                                           rules_fingerprint,
                                           stale_rules,
+                                          stale_tags,
+                                          tags_version,
 )
 from kennisbank.index.lock import LOCK_TIMEOUT, LOCK_TIMEOUT_VAR, BusyError, lock_timeout, write_lock
 from kennisbank.index.reading import Hit, OpenIndex, Searcher, indexed_documents, searcher
-from kennisbank.index.schema import TAG_FIELDS, make_schema, passage_fields, write_passages
+from kennisbank.index.schema import (
+                                          TAG_FIELDS,
+                                          make_schema,
+                                          passage_fields,
+                                          stored_passage,
+                                          stores_headings,
+                                          write_passages,
+)
 from kennisbank.index.workarounds import apply as _apply_workarounds
 from kennisbank.index.writing import Writer, delete_document, replace_document, writer
 
 _apply_workarounds()
 
-__all__ = ["query", "INDEX_NAME", "RULES_FILE", "IndexDamagedError", "activate", "discard", "exists", "expected",
-           "new_index", "open_index", "rules_fingerprint", "stale_rules", "LOCK_TIMEOUT", "LOCK_TIMEOUT_VAR",
+__all__ = ["query", "INDEX_NAME", "RULES_FILE", "TAGS_FILE", "IndexDamagedError", "activate", "building", "discard",
+           "exists", "expected", "new_index", "open_index", "rules_fingerprint", "stale_rules", "stale_tags",
+           "tags_version", "stored_passage", "stores_headings", "LOCK_TIMEOUT", "LOCK_TIMEOUT_VAR",
            "BusyError", "lock_timeout", "write_lock", "Hit", "OpenIndex", "Searcher", "indexed_documents",
            "searcher", "TAG_FIELDS", "make_schema", "passage_fields", "write_passages", "Writer",
            "delete_document", "replace_document", "writer"]

@@ -22,6 +22,7 @@ from kennisbank.index.schema import make_schema
 
 INDEX_NAME = "passages"
 RULES_FILE = "taalregels.txt"  # the rules fingerprint an index generation was built with
+TAGS_FILE = "taxonomie.txt"  # the version of the taxonomy its passages were tagged with (taxonomie.load().version)
 
 
 class IndexDamagedError(RuntimeError):
@@ -87,6 +88,7 @@ def new_index(data: DataDir) -> Any:
     folder = data.generation(max(existing, default=0) + 1)
     folder.mkdir(parents=True)
     (folder / RULES_FILE).write_text(rules_fingerprint() + "\n", encoding="utf-8")
+    (folder / TAGS_FILE).write_text(taxonomie.load(data).version + "\n", encoding="utf-8")
     return whoosh_index.create_in(str(folder), make_schema(), indexname=INDEX_NAME)
 
 
@@ -107,6 +109,44 @@ def stale_rules(data: DataDir) -> str | None:
         return None
     return (f"de index is gebouwd met andere taalregels, taxonomie of verwerking (versie {built}, nu {now}): "
             "zoeken en vergelijken missen dan vormen en labels; bouw hem opnieuw op met 'kennisbank reindex'")
+
+
+def tags_version(folder: Path) -> str:
+    """The taxonomy version a generation's passages were tagged with; a generation from before the data dir's
+    taxonomy layer existed was tagged with the package's."""
+    marker = folder / TAGS_FILE
+    if marker.exists():
+        return marker.read_text(encoding="utf-8").strip()
+    return taxonomie.layers.version(taxonomie.DATA_DIR, None)
+
+
+def stale_tags(data: DataDir) -> str | None:
+    """A plain-words problem when the active index's tags were made with another taxonomy than the one in effect."""
+    built, now = tags_version(data.index), taxonomie.load(data).version
+    if built == now:
+        return None
+    return (f"de labels van de passages zijn gemaakt met een andere taxonomie (versie {built}, nu {now}): "
+            "vergelijken en filters volgen de wijziging pas als ze bijgewerkt zijn; de taak daarvoor loopt in "
+            "de webserver, of maak hem af met 'kennisbank jobs --run'")
+
+
+def building(data: DataDir) -> list[Any]:
+    """The generations beside the active one that still open and were made under the current rules and taxonomy
+    (one a re-tag left when it was stopped); others are removed."""
+    active, wanted, version = data.index.resolve(), rules_fingerprint(), taxonomie.load(data).version
+    found = []
+    for folder in sorted(data.generations()):
+        if folder.resolve() == active or not folder.is_dir():
+            continue
+        marker = folder / RULES_FILE
+        try:
+            if marker.read_text(encoding="utf-8").strip() == wanted and tags_version(folder) == version:
+                found.append(whoosh_index.open_dir(str(folder), indexname=INDEX_NAME))
+                continue
+        except Exception:  # unreadable or half-made: start again
+            pass
+        shutil.rmtree(folder, ignore_errors=True)
+    return found
 
 
 def activate(data: DataDir, ix: Any) -> None:

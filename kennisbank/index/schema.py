@@ -28,7 +28,7 @@ def make_schema() -> Schema:
         page=NUMERIC(stored=True),
         position=NUMERIC(stored=True, sortable=True),
         section=STORED(),  # the whole section path, for display and diversity
-        heading=TEXT(analyzer=whoosh_analyzer(text_analyzer())),  # headings a passage opens with
+        heading=TEXT(analyzer=whoosh_analyzer(text_analyzer()), stored=True),  # headings a passage opens with
         text=TEXT(analyzer=whoosh_analyzer(whole_analyzer()), stored=True, phrase=True),  # whole words, stemmed
         parts=TEXT(analyzer=whoosh_analyzer(parts_analyzer()), phrase=False),  # parts of compounds: weaker
         exact=TEXT(analyzer=whoosh_analyzer(exact_analyzer()), phrase=True),
@@ -78,6 +78,24 @@ def passage_fields(meta: Any, sha: str, passage: Any) -> dict[str, Any]:
         "ocr": passage.ocr,
         "tags": json.dumps(tags, ensure_ascii=False),
     }
+
+
+def stored_passage(fields: dict[str, Any]) -> tuple[Any, str, Any]:
+    """The metadata, sha256 and untagged passage that passage_fields made these stored fields from (re-tagging
+    writes them again with new tags, without reading the original); needs an index that stores `heading`."""
+    from indexer.model import Metadata, Passage
+
+    meta = Metadata(fields["document_id"], fields["title"], fields["type"], fields["document_regio"], fields["date"])
+    section = tuple(fields["section"].split(" › ")) if fields["section"] else ()
+    heading = fields.get("heading", "")
+    passage = Passage(fields["position"], fields["page"], section, fields["text"], bool(fields.get("ocr")),
+                      (heading,) if heading else ())
+    return meta, fields["sha256"], passage
+
+
+def stores_headings(ix: Any) -> bool:
+    """Whether an index keeps what stored_passage needs (indexes before re-tagging existed did not keep headings)."""
+    return bool(ix.schema["heading"].stored)
 
 
 def write_passages(writer: Any, meta: Any, sha: str, passages: Iterable[Any]) -> int:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from kennisbank.analysis import QueryWord, exact_analyzer, fold, is_stopword, query_forms, stopwords
 from kennisbank.search.query import ParsedQuery
 from kennisbank.taxonomie import load as load_taxonomie
-from kennisbank.taxonomie import normaliseer
+from kennisbank.taxonomie import normaliseer, per_version
 
 MAX_NGRAM = 5
 
@@ -168,13 +168,13 @@ def _definitions(forms: list[str]) -> tuple[tuple[str, ...], ...]:
     return tuple(p for p in sorted(phrases) if len(p) > 1)
 
 
-@lru_cache(maxsize=1)
+@per_version()
 def _expansions() -> dict[str, list[str]]:
     """Folded abbreviation or long form -> its other forms, from the taxonomy."""
     return {fold(k): v for k, v in load_taxonomie().abbreviation_map().items()}
 
 
-@lru_cache(maxsize=1)
+@per_version()
 def _inflected_expansions() -> dict[str, list[str]]:
     """Forms by their stems, so "gecertificeerde instellingen" expands as "gecertificeerde instelling" and
     "uithuisplaatsingen" as "uithuisplaatsing".
@@ -193,14 +193,14 @@ def _inflected_expansions() -> dict[str, list[str]]:
     return table
 
 
-@lru_cache(maxsize=1)
+@per_version()
 def _abbreviations() -> frozenset[str]:
     """Every abbreviation of the taxonomy, folded (GI, GI's, RvdK, MDA++, V-GGZ, ...)."""
     tax = load_taxonomie()
     return frozenset(fold(a) for c in (*tax.organisaties, *tax.afkortingen) for a in c.afkortingen)
 
 
-@lru_cache(maxsize=1)
+@per_version()
 def _vraagstuk_keys() -> dict[str, str]:
     """A vraagstuk's name (id words, label) stemmed -> its id, so a query naming it also finds its tagged passages.
 

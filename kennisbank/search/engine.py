@@ -5,7 +5,7 @@ import json
 import logging
 from typing import Any
 
-from kennisbank import index
+from kennisbank import index, taxonomie
 from kennisbank.config import DataDir
 from kennisbank.index.query import Every, Node, Or
 from kennisbank.search import highlight, rank
@@ -45,6 +45,7 @@ class Engine:
         """Release the open searcher."""
         self._index.close()
 
+    @taxonomie.with_data_layer
     def search(self, text: str, limit: int = 10, offset: int = 0, filters: dict | None = None,
                explain: bool = False, facets: bool = True) -> dict:
         """Search passages; the answer has the shape of `kennisbank search --json`."""

@@ -1,31 +1,30 @@
 """The domain taxonomy as data: basisprincipes, vraagstukken, organisaties, afkortingen, regio's, werkende elementen.
 
-The knowledge lives in the TOML files beside this module (one kind per file); this module only loads them
-into frozen dataclasses and answers look-ups. Names are compared after `normaliseer` (case, diacritics,
-hyphens and surrounding punctuation do not count).
+The knowledge lives in the TOML files beside this module (one kind per file), the defaults, and in a data dir's
+own `taxonomie/` folder in the same format (its additions, changes and removals; see `layers`). This module
+loads them into frozen dataclasses and answers look-ups; `load()` gives the taxonomy in effect, and caches of
+what is derived from it are keyed on its `version` (`per_version`, in `current`). Names are compared after
+`normaliseer` (case, diacritics, hyphens and surrounding punctuation do not count).
 """
 from __future__ import annotations
 
 import logging
 import re
-import tomllib
 from dataclasses import asdict, dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from kennisbank.analysis import fold, stem
+from kennisbank.taxonomie import layers
+from kennisbank.taxonomie.layers import TaxonomieError
 
 log = logging.getLogger(__name__)
 
-DATA_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(__file__).resolve().parent  # the package layer: the defaults
+__all__ = ["TaxonomieError", "Concept", "Regio", "Taxonomie", "load", "build", "using", "use", "per_version",
+           "with_data_layer", "restore", "normaliseer"]
 
-_CONCEPT_FILES = {  # attribute -> (file, array-of-tables key)
-    "basisprincipes": ("basisprincipes.toml", "basisprincipe"),
-    "vraagstukken": ("vraagstukken.toml", "vraagstuk"),
-    "organisaties": ("organisaties.toml", "organisatie"),
-    "afkortingen": ("afkortingen.toml", "afkorting"),
-}
+_CONCEPT_FILES = ("basisprincipes", "vraagstukken", "organisaties", "afkortingen")
 _CONCEPT_KEYS = {"id", "label", "termen", "afkortingen", "exacte_afkortingen", "bronnen"}
 _REGIO_KEYS = {"id", "naam", "aliassen", "projectnamen", "gemeenten", "landelijk"}
 _KIND_NAMES = {  # how callers may name a kind -> attribute
@@ -121,6 +120,7 @@ class Taxonomie:
     _indexes: dict[str, _Index] = field(default_factory=dict, repr=False, compare=False)
     _expansions: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
     _exact: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
+    version: str = ""  # a hash of the files of both layers (layers.version)
 
     def concepts(self, kind: str) -> tuple[Concept, ...]:
         """The concepts of a kind ('vraagstuk', 'thema', 'principe', 'organisatie', 'afkorting', plurals too)."""
@@ -142,6 +142,16 @@ class Taxonomie:
         longest = max((n for n, _ in hits), default=0)
         winners = {ident for n, ident in hits if n == longest}
         return by_id[winners.pop()] if len(winners) == 1 else None
+
+    def entry(self, kind: str, name: str) -> Concept | Regio | None:
+        """The entry of a kind ('regio' too) that has this name, id, alias or term, exactly (no longest-contained
+        guess, unlike concept_by_name): what a change of the taxonomy may touch."""
+        if kind == "regio":
+            return self.regio_by_name(name)
+        attr = _KIND_NAMES[kind.lower()]
+        index = self._indexes[attr]
+        ident = index.exact.get(normaliseer(name)) or index.stam.get(_stammen(name))
+        return next((c for c in getattr(self, attr) if c.id == ident), None)
 
     def vraagstuk_by_name(self, text: str) -> Concept | None:
         """The vraagstuk named by `text` (id, label, term or abbreviation; case, diacritics, hyphens do not count).
@@ -200,52 +210,53 @@ class Taxonomie:
         return out
 
 
-def _read(name: str) -> dict[str, Any]:
-    """One TOML file of the taxonomy."""
-    with (DATA_DIR / name).open("rb") as fh:
-        return tomllib.load(fh)
-
-
 def _strings(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     """A list-of-strings field as a tuple, checked."""
     value = entry.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ValueError(f"{where}: '{key}' moet een lijst van niet-lege teksten zijn")
+        raise TaxonomieError(f"{where}: '{key}' moet een lijst van niet-lege teksten zijn")
     return tuple(v.strip() for v in value)
 
 
-def _entries(name: str, table: str, allowed: set[str]) -> list[dict[str, Any]]:
-    """The entries of one array of tables, with unknown keys and missing ids refused."""
-    entries = _read(name).get(table, [])
-    for n, entry in enumerate(entries):
-        where = f"{name} #{n + 1}"
+def _entries(package: Path, layer: Path | None, attr: str, allowed: set[str]) -> list[tuple[dict[str, Any], str]]:
+    """The merged entries of one kind, with unknown keys, missing and repeated ids refused."""
+    name, table = layers.FILES[attr]
+    found = layers.entries(package, layer, name, table)
+    seen: set[str] = set()
+    for n, (entry, where) in enumerate(found):
+        if not isinstance(entry, dict):
+            raise TaxonomieError(f"{where} #{n + 1}: geen tabel")
         if unknown := set(entry) - allowed:
-            raise ValueError(f"{where}: onbekende velden {sorted(unknown)}")
+            raise TaxonomieError(f"{where} #{n + 1}: onbekende velden {sorted(unknown)}")
         if not isinstance(entry.get("id"), str) or not entry["id"]:
-            raise ValueError(f"{where}: 'id' ontbreekt")
-    return entries
+            raise TaxonomieError(f"{where} #{n + 1}: 'id' ontbreekt")
+        if entry["id"] in seen:
+            raise TaxonomieError(f"{where}: id '{entry['id']}' staat er twee keer in")
+        seen.add(entry["id"])
+    return found
 
 
-def _concepts(name: str, table: str) -> tuple[Concept, ...]:
-    """The concepts of one file."""
+def _concepts(package: Path, layer: Path | None, attr: str) -> tuple[Concept, ...]:
+    """The concepts of one kind."""
     out = []
-    for entry in _entries(name, table, _CONCEPT_KEYS):
-        where = f"{name} {entry['id']}"
+    for entry, where in _entries(package, layer, attr, _CONCEPT_KEYS):
+        where = f"{where} {entry['id']}"
         if not isinstance(entry.get("label"), str) or not entry["label"].strip():
-            raise ValueError(f"{where}: 'label' ontbreekt")
+            raise TaxonomieError(f"{where}: 'label' ontbreekt")
         out.append(Concept(entry["id"], entry["label"].strip(), _strings(entry, "termen", where),
                            _strings(entry, "afkortingen", where), _strings(entry, "exacte_afkortingen", where)))
     return tuple(out)
 
 
-def _regios() -> tuple[Regio, ...]:
-    """The regions of regios.toml."""
+def _regios(package: Path, layer: Path | None) -> tuple[Regio, ...]:
+    """The regions."""
     out = []
-    for entry in _entries("regios.toml", "regio", _REGIO_KEYS):
-        where = f"regios.toml {entry['id']}"
-        if not isinstance(entry.get("naam"), str) or not isinstance(entry.get("landelijk"), bool):
-            raise ValueError(f"{where}: 'naam' en 'landelijk' (true/false) zijn verplicht")
-        out.append(Regio(entry["id"], entry["naam"], _strings(entry, "aliassen", where),
+    for entry, where in _entries(package, layer, "regios", _REGIO_KEYS):
+        where = f"{where} {entry['id']}"
+        if not isinstance(entry.get("naam"), str) or not entry["naam"].strip() \
+                or not isinstance(entry.get("landelijk"), bool):
+            raise TaxonomieError(f"{where}: 'naam' en 'landelijk' (true/false) zijn verplicht")
+        out.append(Regio(entry["id"], entry["naam"].strip(), _strings(entry, "aliassen", where),
                          _strings(entry, "projectnamen", where), _strings(entry, "gemeenten", where),
                          entry["landelijk"]))
     return tuple(out)
@@ -271,12 +282,12 @@ def _expansion_tables(concepts: tuple[Concept, ...]) -> tuple[dict[str, list[str
     return table, exact
 
 
-@cache
-def load() -> Taxonomie:
-    """The taxonomy from the TOML files beside this module (read once per process)."""
-    kinds = {attr: _concepts(*spec) for attr, spec in _CONCEPT_FILES.items()}
-    regios = _regios()
-    werkend = _strings(_read("werkende_elementen.toml"), "termen", "werkende_elementen.toml")
+def build(package: Path, layer: Path | None = None) -> Taxonomie:
+    """The taxonomy of a package folder with a layer folder applied, read and checked now (TaxonomieError)."""
+    kinds = {attr: _concepts(package, layer, attr) for attr in _CONCEPT_FILES}
+    regios = _regios(package, layer)
+    terms, where = layers.werkende_termen(package, layer)
+    werkend = _strings({"termen": terms}, "termen", where)
     indexes: dict[str, _Index] = {}
     for attr, concepts in kinds.items():
         index = indexes[attr] = _Index()
@@ -291,8 +302,8 @@ def load() -> Taxonomie:
             indexes["projectnamen"].add(form, r.id)
     expansions, exact = _expansion_tables(kinds["organisaties"] + kinds["afkortingen"])
     tax = Taxonomie(**kinds, regios=regios, werkende_elementen=werkend, _indexes=indexes,
-                    _expansions=expansions, _exact=exact)
-    log.debug("taxonomie geladen: %d vraagstukken, %d organisaties, %d afkortingen, %d regio's",
+                    _expansions=expansions, _exact=exact, version=layers.version(package, layer))
+    log.debug("taxonomie %s geladen: %d vraagstukken, %d organisaties, %d afkortingen, %d regio's", tax.version,
               len(tax.vraagstukken), len(tax.organisaties), len(tax.afkortingen), len(tax.regios))
     return tax
 
@@ -315,3 +326,6 @@ def expansions(abbreviation: str) -> list[str]:
 def abbreviation_map() -> dict[str, list[str]]:
     """`load().abbreviation_map()`."""
     return load().abbreviation_map()
+
+
+from kennisbank.taxonomie.current import load, per_version, restore, use, using, with_data_layer  # noqa: E402 (uses build)

@@ -7,12 +7,12 @@ import secrets
 import threading
 from typing import Any
 
-from flask import Flask, jsonify, make_response, render_template, request, session
+from flask import Flask, g, jsonify, make_response, render_template, request, session
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from kennisbank import index
+from kennisbank import index, taxonomie
 from kennisbank.config import DataDir, resolve, yes_no
 from kennisbank.search.engine import Engine
 
@@ -109,12 +109,29 @@ def _register(app: Flask) -> None:
     for module in (zoeken, documenten, vergelijken, werkend, beheer, taken, api_docs):
         app.register_blueprint(module.bp)
     app.context_processor(template_helpers)
+    app.before_request(_use_taxonomie)
+    app.teardown_request(_drop_taxonomie)
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(index.IndexDamagedError, _unavailable)
     app.register_error_handler(index.BusyError, _unavailable)
+    app.register_error_handler(taxonomie.TaxonomieError, _unavailable)
     app.cli.add_command(auth.hash_command)
+
+
+def _use_taxonomie() -> None:
+    """During a request, the taxonomy in effect is that of the app's data dir (see taxonomie.current)."""
+    from kennisbank.web.common import data_dir
+
+    g.taxonomie_token = taxonomie.use(data_dir().taxonomie)
+
+
+def _drop_taxonomie(exc: BaseException | None) -> None:
+    """The request's taxonomy no longer in effect."""
+    token = g.pop("taxonomie_token", None)
+    if token is not None:
+        taxonomie.restore(token)
 
 
 def _security_headers(response):

@@ -1,4 +1,5 @@
-"""Beheer: log in, list documents, add (with an optional check of the inferred metadata), replace, remove."""
+"""Beheer: log in, list documents, add (with an optional check of the inferred metadata), replace, remove; and the
+taxonomy: list, add, edit, remove entries, the log of changes with undo."""
 from __future__ import annotations
 
 import logging
@@ -6,8 +7,11 @@ import logging
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 
 from indexer.model import DOCUMENT_TYPES
-from kennisbank import documents
+from kennisbank import documents, jobs
 from kennisbank.store import Store
+from kennisbank.taxonomie import TaxonomieError
+from kennisbank.taxonomie import beheer as taxonomie_beheer
+from kennisbank.taxonomie.checks import usage as taxonomie_usage
 from kennisbank.web import auth, common, uploads
 
 log = logging.getLogger(__name__)
@@ -105,6 +109,31 @@ def bevestigen():
     return render_template("beheer/resultaat.html", outcomes=outcomes), (200 if any(o.ok for o in outcomes) else 422)
 
 
+@bp.post("/toevoegen/nieuwe-regio")
+@auth.login_required
+def nieuwe_regio():
+    """From the preview: add a region the text names (one click), then the preview again, with the edits kept."""
+    data, token = common.data_dir(), request.form.get("token", "")
+    files = uploads.staged(data, token)
+    if files is None:
+        abort(400, description="Deze upload is verlopen of onbekend; voeg de bestanden opnieuw toe.")
+    position, _, name = request.form.get("nieuwe_regio", "").partition("|")
+    problems = []
+    try:
+        flash(f"Toegevoegd: {taxonomie_beheer.add(data, 'regio', name, _wie()).wat}.")
+    except TaxonomieError as exc:
+        problems.append(str(exc))
+    previews = []
+    for i, (filename, content) in enumerate(files):
+        posted = {f: request.form.get(f"{f}-{i}", "") for f in uploads.FIELDS}
+        preview = {**uploads.inferred(content, filename), **{k: v for k, v in posted.items() if v}}
+        if not problems and position == str(i) and not posted["region"]:
+            preview["region"] = name
+        previews.append(preview)
+    return render_template("beheer/controleren.html", token=token, previews=previews, problems=problems,
+                           **_form_context()), 400 if problems else 200
+
+
 @bp.route("/<doc_id>/vervangen", methods=["GET", "POST"])
 @auth.login_required
 def vervangen(doc_id: str):
@@ -144,3 +173,101 @@ def verwijderen(doc_id: str):
     log.info("document %s verwijderd door %s", doc_id, session.get("beheerder"))
     flash(f"Verwijderd: {record.title}")
     return redirect(url_for("beheer.overzicht"))
+
+
+# --- the taxonomy: list, add, edit, remove, undo (logic in kennisbank.taxonomie.beheer) ---
+
+def _wie() -> str:
+    """Who makes a change, for the taxonomy's log."""
+    return f"{session.get('beheerder')} (web)"
+
+
+def _lists(form) -> dict[str, list[str]]:
+    """The list fields of a taxonomy form: one value per line."""
+    return {f: [line.strip() for line in form.get(f, "").splitlines() if line.strip()]
+            for f in taxonomie_beheer.LIST_FIELDS if f in form}
+
+
+def _taxonomie_page(problems: list[str] | None = None, values: dict | None = None, status: int = 200):
+    """The taxonomy overview with the add forms, the log and the newest re-tag job."""
+    data = common.data_dir()
+    retag = next((j.as_dict() for j in reversed(jobs.all_jobs(data)) if j.task == jobs.JobTask.RETAG), None)
+    return render_template("beheer/taxonomie.html", tax=common.taxonomie(), problems=problems or [],
+                           values=values or {}, history=list(reversed(taxonomie_beheer.history(data))),
+                           retag=retag), status
+
+
+@bp.get("/taxonomie")
+@auth.login_required
+def taxonomie_overzicht():
+    """Regio's, vraagstukken and organisaties, with forms to add them and the log of changes."""
+    return _taxonomie_page()
+
+
+@bp.post("/taxonomie/toevoegen")
+@auth.login_required
+def taxonomie_toevoegen():
+    """Add a regio, vraagstuk or organisatie; a refusal shows the form again with the reason."""
+    kind = request.form.get("soort", "")
+    if kind not in taxonomie_beheer.KINDS:
+        abort(400, description="Kies een regio, vraagstuk of organisatie.")
+    try:
+        change = taxonomie_beheer.add(common.data_dir(), kind, request.form.get("naam", ""), _wie(),
+                                      **_lists(request.form))
+    except TaxonomieError as exc:
+        return _taxonomie_page([str(exc)], {"soort": kind, **request.form}, 400)
+    flash(f"Toegevoegd: {change.wat}. De labels van de passages worden op de achtergrond bijgewerkt.")
+    return redirect(url_for("beheer.taxonomie_overzicht"))
+
+
+@bp.route("/taxonomie/<kind>/<ident>/wijzigen", methods=["GET", "POST"])
+@auth.login_required
+def taxonomie_wijzigen(kind: str, ident: str):
+    """Edit an entry: its name and its lists (one per line)."""
+    entry = _entry(kind, ident)
+    if request.method == "GET":
+        return render_template("beheer/taxonomie_wijzigen.html", kind=kind, entry=entry, problems=[])
+    try:
+        change = taxonomie_beheer.edit(common.data_dir(), kind, ident, _wie(), request.form.get("naam"),
+                                       **_lists(request.form))
+    except TaxonomieError as exc:
+        return render_template("beheer/taxonomie_wijzigen.html", kind=kind, entry=entry, problems=[str(exc)]), 400
+    flash(f"Gewijzigd: {change.wat}.")
+    return redirect(url_for("beheer.taxonomie_overzicht"))
+
+
+@bp.route("/taxonomie/<kind>/<ident>/verwijderen", methods=["GET", "POST"])
+@auth.login_required
+def taxonomie_verwijderen(kind: str, ident: str):
+    """Ask (with the documents that use it), then remove; in use, only with 'toch verwijderen'."""
+    entry, data = _entry(kind, ident), common.data_dir()
+    used = taxonomie_usage(data, common.taxonomie(), kind, entry)
+    if request.method == "GET":
+        return render_template("beheer/taxonomie_verwijderen.html", kind=kind, entry=entry, used=used, problems=[])
+    try:
+        change = taxonomie_beheer.remove(data, kind, ident, _wie(), force=request.form.get("toch") == "ja")
+    except TaxonomieError as exc:
+        return render_template("beheer/taxonomie_verwijderen.html", kind=kind, entry=entry, used=used,
+                               problems=[str(exc)]), 409
+    flash(f"Verwijderd: {change.wat}.")
+    return redirect(url_for("beheer.taxonomie_overzicht"))
+
+
+@bp.post("/taxonomie/ongedaan-maken")
+@auth.login_required
+def taxonomie_ongedaan():
+    """Undo the newest change of the taxonomy."""
+    try:
+        change = taxonomie_beheer.undo(common.data_dir(), _wie())
+    except TaxonomieError as exc:
+        return _taxonomie_page([str(exc)], status=400)
+    flash(f"{change.wat[0].upper()}{change.wat[1:]}.")
+    return redirect(url_for("beheer.taxonomie_overzicht"))
+
+
+def _entry(kind: str, ident: str):
+    """The entry of a kind by its id, or 404."""
+    found = common.taxonomie().entry(kind, ident) if kind in taxonomie_beheer.KINDS else None
+    if found is None or found.id != ident:
+        abort(404, description=f"Er is geen {kind[:20]} met id '{ident[:120]}'.")
+    return found

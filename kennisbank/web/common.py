@@ -5,7 +5,6 @@ import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
@@ -103,12 +102,11 @@ def page_number(value: str | None) -> int | None:
     return int(value)
 
 
-@lru_cache(maxsize=1)
 def taxonomie() -> Any:
-    """The domain taxonomy, loaded once."""
+    """The domain taxonomy in effect for this app's data dir (re-read when its layer changed)."""
     from kennisbank.taxonomie import load
 
-    return load()
+    return load(data_dir())
 
 
 def label(field: str, value: str) -> str:
@@ -148,8 +146,13 @@ def heat_level(count: int, highest: int) -> int:
     return 1 + min(4, math.isqrt((81 * count) // (4 * highest)))  # 1 + floor(4.5 * sqrt(count / highest))
 
 
+def unknown_region(name: str) -> bool:
+    """True for a document region the taxonomy does not know (any more): shown as unknown."""
+    return bool(name) and name != "landelijk" and taxonomie().regio_by_name(name) is None
+
+
 def template_helpers() -> dict[str, Any]:
     """Names every template can use."""
-    return {"label": label, "url_with": url_with, "FILTER_LABELS": FILTER_LABELS,
+    return {"label": label, "unknown_region": unknown_region, "url_with": url_with, "FILTER_LABELS": FILTER_LABELS,
             "logged_in": bool(session.get("beheerder")), "heat_level": heat_level, "JobState": JobState,
             "RecordStatus": RecordStatus}

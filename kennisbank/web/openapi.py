@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kennisbank.jobs import JobState
+from kennisbank.jobs import JobState, JobTask
 from kennisbank.search.facets import FACET_FIELDS
 from kennisbank.web.zoeken import MAX_API_LIMIT, MAX_API_OFFSET
 
@@ -62,12 +62,17 @@ SCHEMAS: dict[str, Any] = {
     "Job": _obj({"id": STR, "filename": STR, "sha256": STR, "kind": STR,
                  "overrides": {"type": "object", "additionalProperties": STR},
                  "state": {"type": "string", "enum": [state.value for state in JobState]},
-                 "progress": {"type": "string", "description": "Voortgang in woorden, bijv. 'pagina 3 van 12'"},
-                 "done": INT, "total": {"type": "integer", "description": "Pagina's die OCR nodig hebben"},
+                 "progress": {"type": "string", "description": "Voortgang in woorden, bijv. 'pagina 3 van 12' of "
+                              "'document 2 van 5'"},
+                 "done": INT, "total": {"type": "integer", "description": "Pagina's die OCR nodig hebben, of "
+                                        "documenten waarvan de labels worden bijgewerkt"},
                  "doc_id": {"type": "string", "description": "Id dat het document krijgt; leeg als het mislukte"},
                  "message": {"type": "string", "description": "Uitkomst, of de reden waarom het mislukte"},
-                 "created": STR, "updated": STR},
-                description="Een achtergrondtaak: OCR van een geüploade scan"),
+                 "created": STR, "updated": STR,
+                 "task": {"type": "string", "enum": [task.value for task in JobTask],
+                          "description": "Wat de taak doet: een bestand toevoegen, of de labels bijwerken na een "
+                          "wijziging van de taxonomie"}},
+                description="Een achtergrondtaak: OCR van een geüploade scan, of labels bijwerken"),
     "Taxonomie": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "object"}},
                   "description": "Per groep (regio's, vraagstukken, basisprincipes, organisaties, ...) de items"},
 }

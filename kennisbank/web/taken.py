@@ -64,7 +64,7 @@ def api_job(job_id: str):
 def processing(data: DataDir, doc_id: str) -> dict | None:
     """The status of the newest unfinished job that will make this document, or None."""
     for job in reversed(jobs.all_jobs(data)):
-        if job.state in jobs.UNFINISHED and job.doc_id == doc_id:
+        if job.task == jobs.JobTask.ADD and job.state in jobs.UNFINISHED and job.doc_id == doc_id:
             return job.as_dict()
     return None
 
@@ -72,7 +72,7 @@ def processing(data: DataDir, doc_id: str) -> dict | None:
 def failure(data: DataDir, doc_id: str) -> str | None:
     """Why the newest job for this document id failed, when that is its newest job; else None."""
     for job in reversed(jobs.all_jobs(data)):
-        if (job.doc_id or jobs.expected_id(job.filename, job.overrides)) == doc_id:
+        if job.task == jobs.JobTask.ADD and (job.doc_id or jobs.expected_id(job.filename, job.overrides)) == doc_id:
             return job.message if job.state == jobs.JobState.FAILED else None
     return None
 

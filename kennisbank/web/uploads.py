@@ -128,13 +128,16 @@ def ocr_unavailable() -> str | None:
 
 
 def inferred(content: bytes, filename: str) -> dict:
-    """What the pipeline would infer for a file (no enrichment), or the reason it would be refused."""
+    """What the pipeline would infer for a file (no enrichment), with the proeftuinen or regions its text names that
+    the taxonomy does not know (nieuwe_regios), or the reason it would be refused."""
     from indexer.extract import NoTextLayerError
     from indexer.pipeline import prepare
+    from kennisbank.taxonomie.checks import unknown_regions
 
     try:
         with _PIPELINE_LOCK:
-            meta = prepare(content, filename, None, enrich=False).meta
+            prepared = prepare(content, filename, None, enrich=False)
+        meta = prepared.meta
     except NoTextLayerError:  # a scan: its metadata come from the OCR'd text, after the upload
         reason = ocr_unavailable()
         return {"filename": filename, "error": reason} if reason else {"filename": filename, "ocr": True,
@@ -144,8 +147,9 @@ def inferred(content: bytes, filename: str) -> dict:
     except Exception:
         log.exception("voorbeeld van %s mislukt", filename)
         return {"filename": filename, "error": "onverwachte fout bij het lezen; zie het serverlog"}
+    named = unknown_regions(common.taxonomie(), "\n".join(page.text for page in prepared.pages))
     return {"filename": filename, "id": meta.id, "title": meta.title, "type": meta.type, "region": meta.region,
-            "date": meta.date}
+            "date": meta.date, "nieuwe_regios": named}
 
 
 def stage(data: DataDir, files: list[tuple[str, bytes]]) -> str:

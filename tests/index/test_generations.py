@@ -50,3 +50,24 @@ def test_the_rules_fingerprint_follows_the_taxonomy_and_the_pipeline_version(tmp
     assert edited != before
     monkeypatch.setattr(generations, "PIPELINE_VERSION", generations.PIPELINE_VERSION + 1)
     assert index.rules_fingerprint() not in (before, edited)
+
+
+def test_a_generation_records_the_taxonomy_version_of_its_tags(data):
+    from kennisbank import taxonomie
+
+    index.open_index(data)
+    assert index.tags_version(data.index) == taxonomie.load().version and index.stale_tags(data) is None
+    data.taxonomie.mkdir()
+    (data.taxonomie / "regios.toml").write_text('verwijderd = ["zeeland"]\n', encoding="utf-8")
+    assert "andere taxonomie" in index.stale_tags(data)
+    (data.index / index.TAGS_FILE).unlink()  # a generation from before the layer: tagged with the package's
+    assert index.tags_version(data.index) == taxonomie.build(taxonomie.DATA_DIR).version
+
+
+def test_building_reopens_a_generation_of_the_same_rules_and_taxonomy_and_drops_others(data):
+    index.open_index(data)
+    left = index.new_index(data)
+    assert [ix.storage.folder for ix in index.building(data)] == [left.storage.folder]
+    data.taxonomie.mkdir()
+    (data.taxonomie / "regios.toml").write_text('verwijderd = ["zeeland"]\n', encoding="utf-8")
+    assert index.building(data) == [] and not data.generation(2).exists()
