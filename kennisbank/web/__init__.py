@@ -118,8 +118,8 @@ def _register(app: Flask) -> None:
 
 
 def _security_headers(response):
-    """Headers every response carries."""
-    response.headers["Content-Security-Policy"] = CSP
+    """Headers every response carries; a view may set a stricter Content-Security-Policy of its own."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
