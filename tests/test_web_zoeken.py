@@ -9,7 +9,7 @@ import pytest
 
 SEARCH_KEYS = {"query", "total", "hits", "suggestion", "facets", "notes"}
 HIT_KEYS = {"document_id", "title", "type", "region", "date", "page", "section", "text", "snippet", "score",
-            "position", "regio", "werkend", "ocr"}
+            "position", "regio", "werkend", "ocr", "passage_id", "url", "source_url"}
 
 
 def _links(page: str, css_class: str) -> list[str]:
@@ -115,3 +115,19 @@ def test_api_search_bad_limit_or_offset_is_400_with_reason(client, query, reason
     response = client.get(f"/api/search?q=gezin&{query}")
     assert response.status_code == 400 and response.is_json
     assert reason in response.json["error"]
+
+
+def test_api_hits_carry_their_passage_id_and_links(client):
+    hits = client.get("/api/search?q=verklarende+analyse&limit=20").json["hits"]
+    assert hits
+    for hit in hits:
+        doc, position, page = hit["document_id"], hit["position"], hit["page"]
+        assert hit["passage_id"] == f"{doc}:{position}"
+        assert hit["url"] == f"http://localhost/document/{doc}#p{position}"
+        assert hit["source_url"] == f"http://localhost/document/{doc}/origineel#page={page}"  # the shared PDFs
+        assert client.get(hit["url"]).status_code == 200 and client.get(hit["source_url"]).status_code == 200
+
+
+def test_a_hit_of_a_text_original_links_to_the_document_page_passage(small_client):
+    hit = small_client.get("/api/search?q=klantreis&limit=1").json["hits"][0]
+    assert hit["source_url"] == hit["url"] == f"http://localhost/document/werkplan-zeeland#p{hit['position']}"

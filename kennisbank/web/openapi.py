@@ -28,6 +28,13 @@ def _json(schema: dict, description: str) -> dict:
 
 ERROR = _json(_ref("Error"), "Fout, met de reden in 'error'")
 EVIDENCE = _obj({"document_id": STR, "title": STR, "page": INT, "section": STR, "text": STR, "snippet": STR})
+LINKS = {
+    "passage_id": {"type": "string", "description": "Vaste id van de passage: '<document-id>:<positie>' "
+                                                   "(voor /api/similar)"},
+    "url": {"type": "string", "description": "De passage op de documentpagina van Kennisbank (anker p<positie>)"},
+    "source_url": {"type": "string", "description": "Het origineel op de pagina van de passage (PDF: "
+                                                    ".../origineel#page=N); anders de passage op de documentpagina"},
+}
 RECORD = {"id": STR, "title": STR, "type": STR, "region": STR, "date": STR, "sha256": STR, "kind": STR,
           "filename": STR, "pages": INT, "added": STR, "status": STR, "extra": {"type": "object"}}
 SCHEMAS: dict[str, Any] = {
@@ -36,10 +43,10 @@ SCHEMAS: dict[str, Any] = {
                  "section": STR, "text": STR,
                  "snippet": {"type": "string", "description": "HTML: tekst geëscaped, treffers in <mark>"},
                  "score": {"type": "number"}, "position": INT, "regio": STRINGS, "werkend": BOOL, "ocr": BOOL,
-                 "explain": {"type": "object", "additionalProperties": STRINGS},
+                 **LINKS, "explain": {"type": "object", "additionalProperties": STRINGS},
                  "tags": {"type": "object"}},
                 required=["document_id", "title", "type", "region", "date", "page", "section", "text", "snippet",
-                          "score", "position", "regio", "werkend", "ocr"]),
+                          "score", "position", "regio", "werkend", "ocr", *LINKS]),
     "Facets": _obj({name: {"type": "object", "additionalProperties": INT} for name in FACET_FIELDS}, required=[],
                    description="Per facet: waarde -> aantal passages (leeg zolang de index leeg is)"),
     "SearchResponse": _obj({"query": STR, "total": INT, "hits": {"type": "array", "items": _ref("Hit")},
