@@ -103,10 +103,20 @@ def _secret_key(app: Flask, data: DataDir) -> str:
 
 def _register(app: Flask) -> None:
     """Blueprints, error pages, security headers and template helpers."""
-    from kennisbank.web import api_docs, auth, beheer, documenten, taken, vergelijken, werkend, zoeken
+    from kennisbank.web import (
+        api_docs,
+        auth,
+        beheer,
+        documenten,
+        taken,
+        vergelijkbaar,
+        vergelijken,
+        werkend,
+        zoeken,
+    )
     from kennisbank.web.common import template_helpers
 
-    for module in (zoeken, documenten, vergelijken, werkend, beheer, taken, api_docs):
+    for module in (zoeken, documenten, vergelijkbaar, vergelijken, werkend, beheer, taken, api_docs):
         app.register_blueprint(module.bp)
     app.context_processor(template_helpers)
     app.after_request(_security_headers)

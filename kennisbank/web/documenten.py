@@ -33,10 +33,8 @@ def document(doc_id: str):
         reason = taken.failure(data, doc_id) if session.get("beheerder") else None
         abort(404, description=f"Er is geen document met id '{doc_id[:120]}'."
                                + (f" Verwerken van de scan mislukte: {reason}" if reason else ""))
-    tags = tag_counts(doc["passages"])
-    top_thema = next(iter(tags["thema"]), None)
-    return render_template("documenten/document.html", doc=doc, toc=table_of_contents(doc["passages"]), tags=tags,
-                           regios=region_counts(doc["passages"]), top_thema=top_thema)
+    return render_template("documenten/document.html", doc=doc, toc=table_of_contents(doc["passages"]),
+                           tags=tag_counts(doc["passages"]), regios=region_counts(doc["passages"]))
 
 
 @bp.get("/document/<doc_id>/download")

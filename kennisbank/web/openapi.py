@@ -5,6 +5,7 @@ from typing import Any
 
 from kennisbank.jobs import JobState
 from kennisbank.search.facets import FACET_FIELDS
+from kennisbank.search.similar import MAX_LIMIT as MAX_SIMILAR
 from kennisbank.web.zoeken import MAX_API_LIMIT, MAX_API_OFFSET
 
 STR = {"type": "string"}
@@ -75,6 +76,20 @@ SCHEMAS: dict[str, Any] = {
                  "message": {"type": "string", "description": "Uitkomst, of de reden waarom het mislukte"},
                  "created": STR, "updated": STR},
                 description="Een achtergrondtaak: OCR van een geüploade scan"),
+    "SimilarPassage": _obj({"passage_id": LINKS["passage_id"], "document_id": STR, "title": STR, "type": STR,
+                            "region": STR, "date": STR, "page": INT, "section": STR, "position": INT, "text": STR,
+                            "regio": STRINGS, "url": LINKS["url"], "source_url": LINKS["source_url"],
+                            "score": {"type": "number"},
+                            "snippet": {"type": "string", "description": "HTML: tekst geëscaped, gedeelde "
+                                                                         "kernwoorden in <mark>"}},
+                           required=["passage_id", "document_id", "title", "type", "region", "date", "page",
+                                     "section", "position", "text", "regio", "url", "source_url"]),
+    "Similar": _obj({"passage": _ref("SimilarPassage"),
+                     "terms": {"type": "array", "items": STR,
+                               "description": "De kernwoorden van de passage (indextermen), zwaarste eerst"},
+                     "hits": {"type": "array", "items": _ref("SimilarPassage"),
+                              "description": "Passages uit andere documenten, meest gelijkend eerst; passages "
+                                             "met dezelfde tekst weggelaten"}}),
     "Taxonomie": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "object"}},
                   "description": "Per groep (regio's, vraagstukken, basisprincipes, organisaties, ...) de items"},
 }
@@ -127,6 +142,14 @@ def spec(server_url: str = "/") -> dict:
                 "summary": "Eén document met al zijn passages", "operationId": "document",
                 "parameters": [{"name": "doc_id", "in": "path", "required": True, "schema": STR}],
                 "responses": {"200": _json(_ref("Document"), "Document"), "404": ERROR}}},
+            "/api/similar": {"get": {
+                "summary": "Passages uit andere documenten die op één passage lijken", "operationId": "similar",
+                "parameters": [_query("passage", STR, "Passage-id '<document-id>:<positie>' (passage_id van een "
+                                                      "hit)", required=True),
+                               _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_SIMILAR,
+                                                "default": 10}, "Aantal passages")],
+                "responses": {"200": _json(_ref("Similar"), "De passage en de passages die erop lijken"),
+                              "400": ERROR, "404": ERROR}}},
             "/api/compare": {"get": {
                 "summary": "Eén vraagstuk of vrij thema over de regio's", "operationId": "compare",
                 "parameters": [_query("thema", STR, "Vraagstuk (id of naam) of vrije tekst", required=True),
