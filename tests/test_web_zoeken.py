@@ -131,3 +131,34 @@ def test_api_hits_carry_their_passage_id_and_links(client):
 def test_a_hit_of_a_text_original_links_to_the_document_page_passage(small_client):
     hit = small_client.get("/api/search?q=klantreis&limit=1").json["hits"][0]
     assert hit["source_url"] == hit["url"] == f"http://localhost/document/werkplan-zeeland#p{hit['position']}"
+
+
+def _hit_blocks(page: str) -> list[str]:
+    return re.findall(r'<li class="hit" id="hit-\d+">.*?</li>\n', page, re.S)
+
+
+def test_each_hit_opens_its_original_at_its_page_finds_similar_and_cites(client):
+    from kennisbank.bronvermelding import bronvermelding
+
+    page = client.get("/?q=verklarende+analyse").get_data(as_text=True)
+    api = client.get("/api/search?q=verklarende+analyse").json["hits"]
+    blocks = _hit_blocks(page)
+    assert len(blocks) == len(api) == 10
+    records = {d["id"]: d for d in client.get("/api/documents").json["documents"]}
+    for block, hit in zip(blocks, api):
+        doc, position, page_no = hit["document_id"], hit["position"], hit["page"]
+        assert f'<a class="origineel" href="/document/{doc}/origineel#page={page_no}">Origineel, pagina {page_no}</a>' \
+            in block
+        assert f'<a class="vergelijkbaar" href="/passage/{doc}:{position}/vergelijkbaar">' in block
+        reference = html.unescape(re.search(r'<p class="bron-tekst">([^<]+)</p>', block).group(1))
+        record = records[doc]
+        expected = bronvermelding(record["title"], record["region"], record["type"], record["date"], page_no,
+                                  f"http://localhost/document/{doc}#p{position}")
+        assert reference.startswith(expected + " (geraadpleegd op ")  # the one format, with today's date
+        assert '<details class="bron"' in block and "<summary>Bronvermelding</summary>" in block
+
+
+def test_a_text_original_has_no_page_to_open(small_client):
+    page = small_client.get("/?q=klantreis").get_data(as_text=True)
+    [block] = _hit_blocks(page)[:1]
+    assert 'class="origineel"' not in block and 'class="vergelijkbaar"' in block and 'class="bron-tekst"' in block
