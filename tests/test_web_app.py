@@ -15,7 +15,8 @@ from kennisbank.web import MAX_UPLOAD_BYTES, _from_environment, create_app
 from kennisbank.web.common import AppState, state
 
 PAGES = ["/", "/?q=klantreis", "/vergelijk", "/vergelijk?thema=klantreis", "/werkende-elementen",
-         "/document/factsheet-proeftuinen", "/beheer/inloggen", "/bestaat-niet"]
+         "/document/factsheet-proeftuinen", "/beheer/inloggen", "/bestaat-niet", "/nieuw",
+         "/passage/factsheet-proeftuinen:12/vergelijkbaar", "/document/factsheet-proeftuinen/vergelijkbaar"]
 
 
 @pytest.mark.parametrize("url", [*PAGES, "/api/search?q=gezin", "/api/documents", "/static/kennisbank.css",

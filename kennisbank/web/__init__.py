@@ -108,6 +108,7 @@ def _register(app: Flask) -> None:
         auth,
         beheer,
         documenten,
+        nieuw,
         taken,
         vergelijkbaar,
         vergelijken,
@@ -116,7 +117,7 @@ def _register(app: Flask) -> None:
     )
     from kennisbank.web.common import template_helpers
 
-    for module in (zoeken, documenten, vergelijkbaar, vergelijken, werkend, beheer, taken, api_docs):
+    for module in (zoeken, documenten, vergelijkbaar, nieuw, vergelijken, werkend, beheer, taken, api_docs):
         app.register_blueprint(module.bp)
     app.context_processor(template_helpers)
     app.after_request(_security_headers)
