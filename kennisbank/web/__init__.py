@@ -112,12 +112,13 @@ def _register(app: Flask) -> None:
         taken,
         vergelijkbaar,
         vergelijken,
+        volgen,
         werkend,
         zoeken,
     )
     from kennisbank.web.common import template_helpers
 
-    for module in (zoeken, documenten, vergelijkbaar, nieuw, vergelijken, werkend, beheer, taken, api_docs):
+    for module in (zoeken, documenten, vergelijkbaar, nieuw, volgen, vergelijken, werkend, beheer, taken, api_docs):
         app.register_blueprint(module.bp)
     app.context_processor(template_helpers)
     app.after_request(_security_headers)

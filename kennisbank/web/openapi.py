@@ -114,13 +114,35 @@ FILTER_PARAMS = [
 ]
 
 
+def _feed(summary: str, operation: str, parameters: list[dict]) -> dict:
+    """A GET that answers with an Atom feed (or a 400 page when what it follows is missing)."""
+    return {"get": {"summary": summary, "operationId": operation, "parameters": parameters,
+                    "responses": {"200": {"description": "Atom 1.0-feed, nieuwste documenten eerst",
+                                          "content": {"application/atom+xml": {"schema": STR}}},
+                                  "400": {"description": "Wat de feed volgt ontbreekt of is ongeldig (HTML-pagina)"}}}}
+
+
+def feed_paths() -> dict:
+    """The feeds: not JSON, but part of what other programs (feed readers, Outlook and Teams) read."""
+    return {
+        "/nieuw.atom": _feed("Nieuwe documenten (zoals /nieuw)", "feedNieuw", FILTER_PARAMS),
+        "/zoeken.atom": _feed("De passages van een zoekvraag, nieuwste documenten eerst", "feedZoeken",
+                              [_query("q", STR, "Zoekvraag, zoals op de zoekpagina (of alleen filters)"),
+                               *FILTER_PARAMS]),
+        "/vergelijk.atom": _feed("Nieuw bewijs voor één vraagstuk, per regio", "feedVergelijk",
+                                 [_query("thema", STR, "Vraagstuk (id of naam) of vrije tekst", required=True),
+                                  _query("regio", STR, "Alleen deze regio's; herhaalbaar", many=True)]),
+    }
+
+
 def spec(server_url: str = "/") -> dict:
     """The whole OpenAPI document."""
     return {
         "openapi": "3.0.3",
         "info": {"title": "Kennisbank kind- en gezinsbescherming", "version": "1.0.0",
-                 "description": "Zoeken en vergelijken in documenten van de proeftuinen. Alle antwoorden zijn JSON; "
-                                "fouten hebben de vorm {\"error\": reden, \"status\": code}."},
+                 "description": "Zoeken en vergelijken in documenten van de proeftuinen. De antwoorden onder /api/ "
+                                "zijn JSON; fouten hebben daar de vorm {\"error\": reden, \"status\": code}. "
+                                "De feeds (.atom) zijn Atom 1.0."},
         "servers": [{"url": server_url}],
         "paths": {
             "/api/search": {"get": {
@@ -170,6 +192,7 @@ def spec(server_url: str = "/") -> dict:
             "/api/openapi.json": {"get": {
                 "summary": "Deze beschrijving", "operationId": "openapi",
                 "responses": {"200": _json({"type": "object"}, "OpenAPI 3.0-document")}}},
+            **feed_paths(),
         },
         "components": {"schemas": SCHEMAS, "securitySchemes": {"sessie": {
             "type": "apiKey", "in": "cookie", "name": "session",
