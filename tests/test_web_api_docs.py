@@ -10,7 +10,7 @@ TYPES = {"object": dict, "array": list, "string": str, "integer": int, "number":
 EXAMPLES = {"doc_id": "factsheet-proeftuinen"}
 QUERIES = {"/api/search": "q=klantreis&limit=3&explain=1", "/api/compare": "thema=klantreis",
            "/api/similar": "passage=factsheet-proeftuinen:12&limit=3", "/zoeken.atom": "q=klantreis",
-           "/vergelijk.atom": "thema=klantreis"}
+           "/zoeken.csv": "q=klantreis", "/vergelijk.atom": "thema=klantreis"}
 
 
 def _resolve(spec: dict, schema: dict) -> dict:

@@ -6,7 +6,7 @@ from typing import Any
 from kennisbank.jobs import JobState
 from kennisbank.search.facets import FACET_FIELDS
 from kennisbank.search.similar import MAX_LIMIT as MAX_SIMILAR
-from kennisbank.web.zoeken import MAX_API_LIMIT, MAX_API_OFFSET
+from kennisbank.web.zoeken import CSV_FIELDS, MAX_API_LIMIT, MAX_API_OFFSET, MAX_CSV_ROWS
 
 STR = {"type": "string"}
 INT = {"type": "integer"}
@@ -123,12 +123,22 @@ def _feed(summary: str, operation: str, parameters: list[dict]) -> dict:
 
 
 def feed_paths() -> dict:
-    """The feeds: not JSON, but part of what other programs (feed readers, Outlook and Teams) read."""
+    """The feeds and the export: not JSON, but read by other programs (feed readers, Outlook, Teams, Excel)."""
     return {
         "/nieuw.atom": _feed("Nieuwe documenten (zoals /nieuw)", "feedNieuw", FILTER_PARAMS),
         "/zoeken.atom": _feed("De passages van een zoekvraag, nieuwste documenten eerst", "feedZoeken",
                               [_query("q", STR, "Zoekvraag, zoals op de zoekpagina (of alleen filters)"),
                                *FILTER_PARAMS]),
+        "/zoeken.csv": {"get": {
+            "summary": "De hits van een zoekvraag als CSV voor Excel", "operationId": "exportZoeken",
+            "parameters": [_query("q", STR, "Zoekvraag, zoals op de zoekpagina (of alleen filters)"),
+                           _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_CSV_ROWS,
+                                            "default": MAX_CSV_ROWS}, "Aantal hits"),
+                           *FILTER_PARAMS],
+            "responses": {"200": {"description": "UTF-8 met BOM, puntkomma's, decimale komma's; kolommen: "
+                                                 + ", ".join(CSV_FIELDS),
+                                  "content": {"text/csv": {"schema": STR}}},
+                          "400": {"description": "Geen zoekvraag of filter, of een ongeldige limit (HTML-pagina)"}}}},
         "/vergelijk.atom": _feed("Nieuw bewijs voor één vraagstuk, per regio", "feedVergelijk",
                                  [_query("thema", STR, "Vraagstuk (id of naam) of vrije tekst", required=True),
                                   _query("regio", STR, "Alleen deze regio's; herhaalbaar", many=True)]),
