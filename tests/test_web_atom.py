@@ -49,3 +49,10 @@ def test_an_empty_feed_is_still_valid_and_dated_now():
     root = ET.fromstring(atom.render(_feed()))
     assert root.findall(f"{A}entry") == []
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", root.findtext(f"{A}updated"))
+
+
+def test_a_browser_showing_the_feed_as_text_shows_first_what_it_is():
+    lines = atom.render(_feed(_entry(1, "2024-05-01T09:00:00+00:00"))).decode("utf-8").splitlines()
+    assert lines[0] == '<?xml version="1.0" encoding="utf-8"?>'
+    assert lines[1].startswith("<!-- Dit is een Atom-feed") and "feedlezer" in lines[1]
+    assert lines[2].startswith("<feed ") and lines[3] == "  <id>urn:kennisbank:feed:test</id>"  # one element a line

@@ -13,6 +13,9 @@ MEDIA_TYPE = "application/atom+xml"
 AUTHOR = "Kennisbank kind- en gezinsbescherming"
 _NOT_XML = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # what XML 1.0 cannot hold
 _MARK = re.compile(r"</?mark>")
+# Browsers show a feed as text: its first lines say what it is and how to follow it.
+EXPLANATION = ("Dit is een Atom-feed van Kennisbank kind- en gezinsbescherming. Volgen: kopieer het adres van deze "
+               "pagina naar uw feedlezer, naar Outlook (RSS-feeds) of naar een Teams-kanaal (RSS-connector).")
 
 
 @dataclass
@@ -94,4 +97,6 @@ def render(feed: Feed) -> bytes:
         for term in entry.categories:
             _add(node, "category", term=term)
         _add(node, "summary", entry.summary, type="text")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    ET.indent(root)
+    head = f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {EXPLANATION} -->\n'
+    return (head + ET.tostring(root, encoding="unicode") + "\n").encode("utf-8")
