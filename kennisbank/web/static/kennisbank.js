@@ -3,6 +3,8 @@
 (function () {
   "use strict";
 
+  document.documentElement.classList.add("js");  /* says the enhancements below are active */
+
   function say(details, text) {
     var status = details.querySelector(".kopieer-status");
     if (status) {
