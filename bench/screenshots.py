@@ -100,6 +100,13 @@ def submit_upload(d: webdriver.Chrome, base: str, files: list[Path], button: str
         time.sleep(0.2)
 
 
+def open_reference(d: webdriver.Chrome, base: str, path: str) -> None:
+    """A result page with the first hit's Bronvermelding opened (and copied, when the browser allows)."""
+    d.get(base + path)
+    d.find_element(By.CSS_SELECTOR, "#hit-1 details.bron summary").click()
+    time.sleep(0.5)
+
+
 def pages() -> dict[str, Callable[[webdriver.Chrome, str], None]]:
     """Page name -> how to get there."""
     def plain(path: str):
@@ -117,6 +124,14 @@ def pages() -> dict[str, Callable[[webdriver.Chrome, str], None]]:
         "vergelijk-thema": plain("/vergelijk?thema=rvt-werkwijze"),
         "vergelijk-regios": plain("/vergelijk?" + "&".join(f"regio={r}" for r in REGIONS)),
         "werkende-elementen": plain("/werkende-elementen"),
+        "nieuw": plain("/nieuw"),
+        "nieuw-gefilterd": plain("/nieuw?thema=verklarende-analyse"),
+        "feed-zoeken": plain("/zoeken.atom?q=verklarende+analyse"),
+        "vergelijkbaar": plain("/passage/uitvoeringsplan-zuid-holland-zuid:37/vergelijkbaar"),
+        "meer-zoals-dit": plain("/document/factsheet-proeftuinen/vergelijkbaar"),
+        "hit-bronvermelding": lambda d, base: open_reference(d, base, "/?q=verklarende+analyse"),
+        "origineel": lambda d, base: (d.get(base + "/document/factsheet-proeftuinen/origineel#page=5"),
+                                      time.sleep(2)),  # the PDF viewer draws the page after loading
         "fout-404": plain("/document/bestaat-niet"),
         "beheer-inloggen": plain("/beheer/inloggen"),
         "beheer-lijst": beheer("/beheer"),
@@ -154,6 +169,14 @@ def axe(d: webdriver.Chrome) -> list[dict]:
         ".catch(e => done([{id: 'axe-fout', impact: 'critical', help: String(e), nodes: []}]));")
 
 
+def axe_html(d: webdriver.Chrome) -> list[dict]:
+    """axe's findings on an HTML page; a feed or a PDF in the viewer is no HTML page and has none."""
+    if d.execute_script("return document.contentType") != "text/html":
+        print(f"   (geen HTML maar {d.execute_script('return document.contentType')}: geen axe)")
+        return []
+    return axe(d)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Take the screenshots; 1 when axe finds a serious or critical violation."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -177,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
                     w, h = full_page_png(d, args.out / f"{name}{suffix}.png", width)
                     overflow = d.execute_script("return document.documentElement.scrollWidth > window.innerWidth")
                     print(f"{name}{suffix}.png  {w}x{h}{'  (breder dan het venster!)' if overflow else ''}")
-                findings[name] = axe(d)
+                findings[name] = axe_html(d)
                 if name == "document":
                     d.set_window_size(*WIDE)
                     d.get(base + "/document/uitvoeringsplan-zuid-holland-zuid#p30")

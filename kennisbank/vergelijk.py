@@ -85,6 +85,22 @@ def compare(engine: Engine, thema: str, regions: list[str] | None = None) -> dic
 
 
 @with_data_layer
+def evidence(engine: Engine, thema: str, regions: list[str] | None = None) -> dict:
+    """Every passage that proves a region addresses the thema (the rule of `compare`), with the regions it proves
+    it for; for the feed of new evidence, which lists all of it rather than the best EVIDENCE per region."""
+    names = _region_names(regions)
+    about, concept, ranking = _about(thema)
+    marks = highlight.Marks.of([ranking])
+    out = {"thema": thema, "vraagstuk": concept.id if concept else None,
+           "label": concept.label if concept else thema, "rule": RULE, "passages": []}
+    for hit in engine.searcher().search(about, limit=None, scored=False,
+                                        filter=Or([Term("passage_regio", name) for name in names])):
+        proves = [name for name in hit["passage_regio"].split(",") if name in names]
+        out["passages"].append({**_evidence(hit, concept, marks), "regions": proves})
+    return out
+
+
+@with_data_layer
 def matrix(engine: Engine, regions: list[str] | None = None) -> dict:
     """Regions x vraagstukken: passage counts per cell, ANDs of cached postings bitsets (no stored fields read)."""
     names = _region_names(regions)

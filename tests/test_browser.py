@@ -208,6 +208,69 @@ def test_hit_opens_its_document_at_the_passage(browser, server):
     assert passage.find_element(By.CLASS_NAME, "passage-tekst").text.strip()
 
 
+def test_a_hit_opens_its_original_at_its_page_in_the_pdf_viewer(browser, server):
+    browser.get(server + "/?q=verklarende+analyse")
+    hit = browser.find_elements(By.CSS_SELECTOR, ".hit")[1]
+    page = int(re.search(r"pagina (\d+)", hit.find_element(By.CLASS_NAME, "pagina").text).group(1))
+    doc_id = re.search(r"/document/([^#]+)#p\d+$", hit.find_element(By.CSS_SELECTOR, ".hit-titel a")
+                       .get_attribute("href")).group(1)
+    original = hit.find_element(By.CSS_SELECTOR, "a.origineel")
+    assert original.text == f"Origineel, pagina {page}"
+    click_and_wait(browser, original)
+    assert browser.current_url == f"{server}/document/{doc_id}/origineel#page={page}"
+    assert browser.execute_script("return document.contentType") == "application/pdf"  # the viewer, no download
+
+
+def test_bronvermelding_is_copied_and_shown(browser, server):
+    browser.execute_cdp_cmd("Browser.grantPermissions", {"origin": server, "permissions": [
+        "clipboardReadWrite", "clipboardSanitizedWrite"]})
+    browser.get(server + "/?q=klantreis")
+    assert "js" in browser.find_element(By.TAG_NAME, "html").get_attribute("class").split()
+    details = browser.find_element(By.CSS_SELECTOR, "#hit-1 details.bron")
+    reference = details.find_element(By.CLASS_NAME, "bron-tekst")
+    assert not reference.is_displayed()
+    details.find_element(By.TAG_NAME, "summary").click()
+    status = details.find_element(By.CLASS_NAME, "kopieer-status")
+    WebDriverWait(browser, 10).until(lambda _: status.text, message="geen melding na het kopiëren")
+    assert status.text == "Bronvermelding gekopieerd." and reference.is_displayed()
+    text = reference.text
+    assert re.search(rf"\. .+, p\. \d+\. {re.escape(server)}/document/[a-z0-9-]+#p\d+ \(geraadpleegd op ", text)
+    assert details.get_attribute("data-gekopieerd") == text
+    clipboard = browser.execute_async_script(
+        "const done = arguments[0]; navigator.clipboard.readText().then(done, e => done('fout: ' + e));")
+    assert clipboard == text
+    assert browser.execute_script("return window.getSelection().toString()").strip() == text  # selected, too
+
+
+def test_without_javascript_the_bronvermelding_opens_to_select(server, tmp_path):
+    d = chrome(tmp_path / "zonder-js", extra=("--blink-settings=scriptEnabled=false",))
+    try:
+        d.get(server + "/?q=klantreis")
+        assert "js" not in d.find_element(By.TAG_NAME, "html").get_attribute("class").split()  # no script ran
+        details = d.find_element(By.CSS_SELECTOR, "#hit-1 details.bron")
+        details.find_element(By.TAG_NAME, "summary").click()
+        reference = details.find_element(By.CLASS_NAME, "bron-tekst")
+        assert reference.is_displayed() and reference.text.startswith(d.find_element(
+            By.CSS_SELECTOR, "#hit-1 .hit-titel").text.rstrip(".!?"))
+        assert not details.find_element(By.CLASS_NAME, "kopieer-status").text  # nothing claims it was copied
+    finally:
+        d.quit()
+
+
+def test_follow_similar_passages_from_a_hit(browser, server):
+    browser.get(server + "/?q=integrale+analyse")
+    hit = browser.find_element(By.ID, "hit-1")
+    doc_id = re.search(r"/document/([^#]+)#", hit.find_element(By.CSS_SELECTOR, ".hit-titel a")
+                       .get_attribute("href")).group(1)
+    click_and_wait(browser, hit.find_element(By.CSS_SELECTOR, "a.vergelijkbaar"))
+    assert re.fullmatch(rf"{re.escape(server)}/passage/{doc_id}:\d+/vergelijkbaar", browser.current_url)
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Passages zoals deze"
+    others = [re.search(r"/document/([^#]+)#", a.get_attribute("href")).group(1)
+              for a in browser.find_elements(By.CSS_SELECTOR, ".hit .hit-titel a")]
+    assert others and doc_id not in others
+    assert browser.find_elements(By.CSS_SELECTOR, ".hit .snippet mark")
+
+
 def test_compare_a_vraagstuk_shows_region_cards_with_evidence(browser, server):
     browser.get(server + "/vergelijk")
     cells = browser.find_elements(By.CSS_SELECTOR, "#heatmap tbody td")
@@ -279,6 +342,12 @@ def _plain(path: str) -> Callable:
     return lambda d, server, admin: d.get(server + path)
 
 
+def _open_reference(d, server):
+    d.get(server + "/?q=klantreis")
+    d.find_element(By.CSS_SELECTOR, "#hit-1 details.bron summary").click()
+    WebDriverWait(d, 10).until(lambda _: d.find_element(By.CSS_SELECTOR, "#hit-1 .kopieer-status").text)
+
+
 PAGES = {
     "zoeken-start": _plain("/"),
     "zoeken-resultaten": _plain("/?q=klantreis&regio=Zuid-Holland+Zuid"),
@@ -288,6 +357,10 @@ PAGES = {
     "vergelijk-regios": _plain("/vergelijk?" + "&".join(f"regio={r}" for r in REGIONS)),
     "werkende-elementen": _plain("/werkende-elementen"),
     "fout-404": _plain("/document/bestaat-niet"),
+    "nieuw": _plain("/nieuw?type=projectplan"),
+    "vergelijkbaar": _plain("/passage/uitvoeringsplan-zuid-holland-zuid:37/vergelijkbaar"),
+    "meer-zoals-dit": _plain("/document/factsheet-proeftuinen/vergelijkbaar"),
+    "bronvermelding-open": lambda d, server, admin: _open_reference(d, server),
     "beheer-inloggen": _plain("/beheer/inloggen"),
     "beheer-lijst": _logged_in("/beheer"),
     "toevoegen": _logged_in("/beheer/toevoegen"),

@@ -3,7 +3,8 @@
 Write routes and beheer pages refuse anonymous requests; every form carries and needs a CSRF token; GET
 changes nothing; logins are rate-limited per address (forwarded headers do not reset it); only password
 hashes are kept; production refuses to start without a secret key; originals are downloads with a safe
-type; request paths never reach the file system unchecked; every answer carries the security headers.
+type or shown sandboxed as PDF or plain text; request paths never reach the file system unchecked; every
+answer carries the security headers.
 """
 from __future__ import annotations
 
@@ -191,6 +192,25 @@ def test_originals_download_as_attachments_of_a_safe_type(small_data, make_app, 
         "Content-Security-Policy"]
 
 
+@pytest.mark.parametrize("content, name", [
+    (b"<html><body><script>alert(1)</script> Werkplan voor gezinnen en het lokale team in de regio Zeeland, "
+     b"met afspraken over veiligheid en de klantreis van ouders.</body></html>", "pagina.html.txt"),
+    (b"# Werkplan\n\n<svg onload=alert(1)> Het lokale team werkt met gezinnen aan veiligheid en de klantreis "
+     b"van ouders en jongeren in de regio.\n", "plaatje.svg.md"),
+])
+def test_originals_shown_inline_are_plain_text_in_a_sandbox(small_data, make_app, content, name):
+    from kennisbank import documents
+
+    assert documents.add_bytes(small_data, content, name, {"id": "inline-proef"}).ok
+    answer = make_app(small_data).test_client().get("/document/inline-proef/origineel")
+    assert answer.status_code == 200 and answer.data == content
+    assert answer.headers["Content-Type"] == "text/plain; charset=utf-8"  # never HTML, SVG or Markdown rendered
+    assert answer.headers["Content-Disposition"] == "inline; filename=inline-proef.txt"
+    directives = [d.strip() for d in answer.headers["Content-Security-Policy"].split(";")]
+    assert directives[0] == "sandbox" and "default-src 'none'" in directives  # no allow-scripts, nothing to load
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+
+
 TRAVERSALS = [
     "/static/../pyproject.toml", "/static/..%2f..%2fpyproject.toml", "/static/%2e%2e/%2e%2e/pyproject.toml",
     "/static/..%5c..%5cpyproject.toml", "/static//etc/passwd", "/static/%2fetc%2fpasswd",
@@ -256,7 +276,7 @@ def test_security_headers_on_every_answer(small_app, login):
         directives = dict((d.split(" ", 1) + [""])[:2] for d in (p.strip() for p in csp.split(";")) if d)
         assert directives.get("frame-ancestors") == "'none'", url
         assert "unsafe-inline" not in csp and "unsafe-eval" not in csp and "*" not in csp, url
-        assert directives.get("script-src", directives.get("default-src")) == "'self'", url
+        assert directives.get("script-src", directives.get("default-src")) in ("'self'", "'none'"), url
         assert directives.get("object-src") == "'none'" and "base-uri" in directives, url
         assert headers.get("X-Content-Type-Options") == "nosniff", url
         assert headers.get("Referrer-Policy") in ("same-origin", "no-referrer", "strict-origin"), url

@@ -154,3 +154,17 @@ def test_matrix_build_time_is_reported(engine, record_property):
     seconds = time.perf_counter() - started
     record_property("matrix_seconds", round(seconds, 4))
     print(f"\nmatrix (alle regio's x vraagstukken) in {seconds * 1000:.1f} ms")
+
+
+def test_evidence_lists_every_passage_that_counts_for_each_region(engine):
+    everything = vergelijk.evidence(engine, "klantreis")
+    compared = vergelijk.compare(engine, "klantreis")
+    assert everything["vraagstuk"] == "klantreis" and everything["label"] == compared["label"]
+    for region in compared["regions"]:
+        mine = [p for p in everything["passages"] if region["region"] in p["regions"]]
+        assert len(mine) == region["passages"]  # the same rule, all of it instead of the best three
+        best = {(e["document_id"], e["position"]) for e in region["evidence"]}
+        assert best <= {(p["document_id"], p["position"]) for p in mine}
+    assert all(p["snippet"] and p["regions"] for p in everything["passages"])
+    zeeland = vergelijk.evidence(engine, "klantreis", ["Zeeland"])["passages"]
+    assert zeeland and all(p["regions"] == ["Zeeland"] for p in zeeland)

@@ -9,7 +9,7 @@ import pytest
 
 SEARCH_KEYS = {"query", "total", "hits", "suggestion", "facets", "notes"}
 HIT_KEYS = {"document_id", "title", "type", "region", "date", "page", "section", "text", "snippet", "score",
-            "position", "regio", "werkend", "ocr"}
+            "position", "regio", "werkend", "ocr", "passage_id", "url", "source_url"}
 
 
 def _links(page: str, css_class: str) -> list[str]:
@@ -115,3 +115,103 @@ def test_api_search_bad_limit_or_offset_is_400_with_reason(client, query, reason
     response = client.get(f"/api/search?q=gezin&{query}")
     assert response.status_code == 400 and response.is_json
     assert reason in response.json["error"]
+
+
+def test_api_hits_carry_their_passage_id_and_links(client):
+    hits = client.get("/api/search?q=verklarende+analyse&limit=20").json["hits"]
+    assert hits
+    for hit in hits:
+        doc, position, page = hit["document_id"], hit["position"], hit["page"]
+        assert hit["passage_id"] == f"{doc}:{position}"
+        assert hit["url"] == f"http://localhost/document/{doc}#p{position}"
+        assert hit["source_url"] == f"http://localhost/document/{doc}/origineel#page={page}"  # the shared PDFs
+        assert client.get(hit["url"]).status_code == 200 and client.get(hit["source_url"]).status_code == 200
+
+
+def test_a_hit_of_a_text_original_links_to_the_document_page_passage(small_client):
+    hit = small_client.get("/api/search?q=klantreis&limit=1").json["hits"][0]
+    assert hit["source_url"] == hit["url"] == f"http://localhost/document/werkplan-zeeland#p{hit['position']}"
+
+
+def _hit_blocks(page: str) -> list[str]:
+    return re.findall(r'<li class="hit" id="hit-\d+">.*?</li>\n', page, re.S)
+
+
+def test_each_hit_opens_its_original_at_its_page_finds_similar_and_cites(client):
+    from kennisbank.bronvermelding import bronvermelding
+
+    page = client.get("/?q=verklarende+analyse").get_data(as_text=True)
+    api = client.get("/api/search?q=verklarende+analyse").json["hits"]
+    blocks = _hit_blocks(page)
+    assert len(blocks) == len(api) == 10
+    records = {d["id"]: d for d in client.get("/api/documents").json["documents"]}
+    for block, hit in zip(blocks, api):
+        doc, position, page_no = hit["document_id"], hit["position"], hit["page"]
+        assert f'<a class="origineel" href="/document/{doc}/origineel#page={page_no}">Origineel, pagina {page_no}</a>' \
+            in block
+        assert f'<a class="vergelijkbaar" href="/passage/{doc}:{position}/vergelijkbaar">' in block
+        reference = html.unescape(re.search(r'<p class="bron-tekst">([^<]+)</p>', block).group(1))
+        record = records[doc]
+        expected = bronvermelding(record["title"], record["region"], record["type"], record["date"], page_no,
+                                  f"http://localhost/document/{doc}#p{position}")
+        assert reference.startswith(expected + " (geraadpleegd op ")  # the one format, with today's date
+        assert '<details class="bron"' in block and "<summary>Bronvermelding</summary>" in block
+
+
+def test_a_text_original_has_no_page_to_open(small_client):
+    page = small_client.get("/?q=klantreis").get_data(as_text=True)
+    [block] = _hit_blocks(page)[:1]
+    assert 'class="origineel"' not in block and 'class="vergelijkbaar"' in block and 'class="bron-tekst"' in block
+
+
+def _csv_rows(response) -> list[dict]:
+    import csv
+    import io
+
+    text = response.data.decode("utf-8")
+    assert text.startswith("\ufeff")  # the byte order mark that makes Excel read UTF-8
+    return list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
+
+
+def test_csv_export_has_the_fields_of_the_json_hits(client):
+    from kennisbank.web.atom import plain
+
+    response = client.get("/zoeken.csv?q=verklarende+analyse&regio=Zuid-Holland+Zuid")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="zoeken-verklarende-analyse.csv"'
+    rows = _csv_rows(response)
+    hits = client.get("/api/search?q=verklarende+analyse&regio=Zuid-Holland+Zuid&limit=100").json["hits"]
+    assert len(rows) == len(hits) > 0
+    assert set(rows[0]) == set(hits[0]) - {"explain", "tags"}  # every field of a JSON hit
+    for row, hit in zip(rows, hits):
+        assert row["passage_id"] == hit["passage_id"] and row["source_url"] == hit["source_url"]
+        assert row["page"] == str(hit["page"]) and row["regio"] == ", ".join(hit["regio"])
+        assert row["score"] == f"{hit['score']:g}".replace(".", ",") and row["werkend"] in ("ja", "nee")
+        assert row["snippet"] == plain(hit["snippet"]) and "<mark>" not in row["snippet"]
+        assert row["text"].lstrip("'") == hit["text"]
+
+
+def test_csv_cells_never_start_a_formula(small_data, make_app):
+    from kennisbank import documents
+
+    text = ("Werkplan\n\nAanpak\n\n@SUM(1+1) en -2+3: het lokale team tekent met ouders de klantreis uit, van de "
+            "eerste melding tot de afsluiting van de hulp, en kijkt waar gezinnen hun verhaal opnieuw moeten doen.\n")
+    overrides = {"id": "formule", "title": '=HYPERLINK("https://example.org/x";"klik")', "region": "Zeeland"}
+    assert documents.add_bytes(small_data, text.encode(), "formule.txt", overrides).ok
+    rows = _csv_rows(make_app(small_data).test_client().get("/zoeken.csv?q=klantreis&regio=Zeeland"))
+    row = next(r for r in rows if r["document_id"] == "formule")
+    assert row["title"] == '\'=HYPERLINK("https://example.org/x";"klik")'  # shown as text, never run
+    assert not any(v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
+
+
+@pytest.mark.parametrize("query, reason", [("", "Geef een zoekvraag"),
+                                           ("q=gezin&limit=501", "limit moet tussen 1 en 500")])
+def test_csv_export_without_a_search_or_with_a_bad_limit_is_400(client, query, reason):
+    response = client.get(f"/zoeken.csv?{query}")
+    assert response.status_code == 400 and reason in response.get_data(as_text=True)
+
+
+def test_result_page_links_its_csv_export(client):
+    page = client.get("/?q=klantreis&regio=Zuid-Holland+Zuid").get_data(as_text=True)
+    link = html.unescape(re.search(r'<a href="([^"]+)" id="csv-export">Exporteer als CSV</a>', page).group(1))
+    assert link == "/zoeken.csv?q=klantreis&regio=Zuid-Holland+Zuid" and client.get(link).status_code == 200

@@ -52,6 +52,10 @@ class Searcher:
         results = self.raw.search(to_whoosh(N.Term("document_id", doc_id)), limit=None, sortedby="position")
         return [Hit(h.fields(), h.score, h.docnum) for h in results]
 
+    def passage_count(self) -> int:
+        """How many passages the index holds (deleted ones not counted)."""
+        return self.raw.doc_count()
+
     def all_passages(self) -> Iterator[dict[str, Any]]:
         """The stored fields of every passage."""
         return self.raw.documents()

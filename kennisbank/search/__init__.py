@@ -9,4 +9,6 @@ A query flows one way through these modules:
    `filters.filter_query` turns the filters into one index query; `spelling.suggest` offers "Bedoelde u".
 4. `engine.Engine.search`: runs the plan on the index (kennisbank.index), then `rank` spreads the hits over
    documents and sections, `facets` counts values, `highlight` makes the snippets.
+
+Beside the flow, `similar` finds the passages of other documents most like a given passage or document.
 """

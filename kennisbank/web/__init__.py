@@ -103,10 +103,22 @@ def _secret_key(app: Flask, data: DataDir) -> str:
 
 def _register(app: Flask) -> None:
     """Blueprints, error pages, security headers and template helpers."""
-    from kennisbank.web import api_docs, auth, beheer, documenten, taken, vergelijken, werkend, zoeken
+    from kennisbank.web import (
+        api_docs,
+        auth,
+        beheer,
+        documenten,
+        nieuw,
+        taken,
+        vergelijkbaar,
+        vergelijken,
+        volgen,
+        werkend,
+        zoeken,
+    )
     from kennisbank.web.common import template_helpers
 
-    for module in (zoeken, documenten, vergelijken, werkend, beheer, taken, api_docs):
+    for module in (zoeken, documenten, vergelijkbaar, nieuw, volgen, vergelijken, werkend, beheer, taken, api_docs):
         app.register_blueprint(module.bp)
     app.context_processor(template_helpers)
     app.before_request(_use_taxonomie)
@@ -135,8 +147,8 @@ def _drop_taxonomie(exc: BaseException | None) -> None:
 
 
 def _security_headers(response):
-    """Headers every response carries."""
-    response.headers["Content-Security-Policy"] = CSP
+    """Headers every response carries; a view may set a stricter Content-Security-Policy of its own."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"

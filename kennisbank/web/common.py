@@ -1,6 +1,7 @@
 """What the views share: the app's state (data dir, engine), filters from the query string, and labels."""
 from __future__ import annotations
 
+import datetime as dt
 import math
 import threading
 from collections.abc import Callable
@@ -8,14 +9,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, request, session, url_for
+from flask import Flask, current_app, g, request, session, url_for
 from werkzeug.datastructures import MultiDict
 
 from kennisbank import index
+from kennisbank.bronvermelding import bronvermelding
 from kennisbank.config import DataDir
 from kennisbank.jobs import JobState
 from kennisbank.search.engine import Engine
-from kennisbank.store import RecordStatus
+from kennisbank.search.similar import passage_id
+from kennisbank.store import Record, RecordStatus, Store
 
 if TYPE_CHECKING:
     from kennisbank.jobs import Worker
@@ -65,9 +68,43 @@ def with_engine(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return fn(engine(), *args, **kwargs)
 
 
-def search(text: str, limit: int, offset: int, filters: dict[str, list[str]], explain: bool = False) -> dict:
-    """Engine.search under the lock."""
-    return with_engine(lambda e: e.search(text, limit=limit, offset=offset, filters=filters, explain=explain))
+def search(text: str, limit: int, offset: int, filters: dict[str, list[str]], explain: bool = False,
+           facets: bool = True) -> dict:
+    """Engine.search under the lock; each hit with its passage id and links (passage_links)."""
+    answer = with_engine(lambda e: e.search(text, limit=limit, offset=offset, filters=filters, explain=explain,
+                                            facets=facets))
+    for hit in answer["hits"]:
+        hit.update(passage_links(hit["document_id"], hit["position"], hit["page"], external=True))
+    return answer
+
+
+def record(doc_id: str) -> Record | None:
+    """A document's record, read once per request."""
+    records = g.setdefault("records", {})
+    if doc_id not in records:
+        records[doc_id] = Store(data_dir()).get(doc_id)
+    return records[doc_id]
+
+
+def passage_links(doc_id: str, position: int, page: int, external: bool = False) -> dict[str, str]:
+    """A passage's stable id, its place on Kennisbank's document page (url), and the original at its page
+    (source_url; for an original that is no PDF, the document page again)."""
+    url = url_for("documenten.document", doc_id=doc_id, _anchor=f"p{position}", _external=external)
+    doc = record(doc_id)
+    source = url_for("documenten.origineel", doc_id=doc_id, _anchor=f"page={page}", _external=external) \
+        if doc is not None and doc.kind == "pdf" else url
+    return {"passage_id": passage_id(doc_id, position), "url": url, "source_url": source}
+
+
+def passage_info(doc_id: str, position: int, page: int) -> dict[str, Any]:
+    """What a page shows with a passage: its links (relative), whether the original is a PDF, and its
+    bronvermelding (with the absolute permanent link)."""
+    doc = record(doc_id)
+    links = passage_links(doc_id, position, page)
+    reference = "" if doc is None else bronvermelding(
+        doc.title, doc.region, doc.type, doc.date, page, passage_links(doc_id, position, page, external=True)["url"],
+        accessed=dt.date.today())
+    return {**links, "is_pdf": doc is not None and doc.kind == "pdf", "bronvermelding": reference}
 
 
 def has_index() -> bool:
@@ -155,4 +192,4 @@ def template_helpers() -> dict[str, Any]:
     """Names every template can use."""
     return {"label": label, "unknown_region": unknown_region, "url_with": url_with, "FILTER_LABELS": FILTER_LABELS,
             "logged_in": bool(session.get("beheerder")), "heat_level": heat_level, "JobState": JobState,
-            "RecordStatus": RecordStatus}
+            "RecordStatus": RecordStatus, "passage_info": passage_info}

@@ -1,13 +1,13 @@
-"""Documenten: one document with its passages, download of the original, and the document API."""
+"""Documenten: one document with its passages, its original (shown inline or downloaded), and the document API."""
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict
 
-from flask import Blueprint, abort, jsonify, render_template, send_file, session
+from flask import Blueprint, Response, abort, jsonify, render_template, send_file, session
 
 from kennisbank.browse import document_passages
-from kennisbank.store import Store
+from kennisbank.store import Record, Store
 from kennisbank.web import common, taken
 
 bp = Blueprint("documenten", __name__)
@@ -15,6 +15,10 @@ MIMETYPES = {"pdf": "application/pdf",
              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
              "markdown": "text/markdown", "text": "text/plain"}  # Flask adds "; charset=utf-8" to text types
 TAG_KINDS = ("thema", "principe", "organisatie")
+# An original shown in the browser runs nothing and reaches nothing: a sandbox without allow-* flags (no scripts,
+# forms, popups or plug-in content of its own, an opaque origin) and no sources for anything it might load.
+ORIGINAL_CSP = ("sandbox; default-src 'none'; img-src 'self' data:; style-src 'self'; object-src 'none'; "
+                "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
 
 @bp.get("/document/<doc_id>")
@@ -29,25 +33,53 @@ def document(doc_id: str):
         reason = taken.failure(data, doc_id) if session.get("beheerder") else None
         abort(404, description=f"Er is geen document met id '{doc_id[:120]}'."
                                + (f" Verwerken van de scan mislukte: {reason}" if reason else ""))
-    tags = tag_counts(doc["passages"])
-    top_thema = next(iter(tags["thema"]), None)
-    return render_template("documenten/document.html", doc=doc, toc=table_of_contents(doc["passages"]), tags=tags,
-                           regios=region_counts(doc["passages"]), top_thema=top_thema)
+    return render_template("documenten/document.html", doc=doc, toc=table_of_contents(doc["passages"]),
+                           tags=tag_counts(doc["passages"]), regios=region_counts(doc["passages"]))
 
 
 @bp.get("/document/<doc_id>/download")
 def download(doc_id: str):
     """The original file as an attachment, named by its id."""
+    store, record = _original(doc_id)
+    return send_file(store.original_path(record), mimetype=MIMETYPES.get(record.kind, "application/octet-stream"),
+                     as_attachment=True, download_name=f"{record.id}{record.extension}", max_age=0)
+
+
+@bp.get("/document/<doc_id>/origineel")
+def origineel(doc_id: str):
+    """The original shown in the browser (a PDF opens at #page=N), sandboxed; other kinds as plain text."""
+    store, record = _original(doc_id)
+    if record.kind == "pdf":
+        response = send_file(store.original_path(record), mimetype="application/pdf", as_attachment=False,
+                             download_name=f"{record.id}.pdf", max_age=0)
+    else:
+        response = Response(original_text(store, record), mimetype="text/plain")
+        response.headers["Content-Disposition"] = f"inline; filename={record.id}.txt"
+    response.headers["Content-Security-Policy"] = ORIGINAL_CSP
+    return response
+
+
+def _original(doc_id: str) -> tuple[Store, Record]:
+    """The store and the record of a document whose original is there; 404 otherwise."""
     store = Store(common.data_dir())
     record = store.get(doc_id)
     if record is None:
         abort(404, description=f"Er is geen document met id '{doc_id[:120]}'.")
-    path = store.original_path(record)
-    if not path.is_file():
+    if not store.original_path(record).is_file():
         abort(404, description="Het originele bestand van dit document ontbreekt; vraag de beheerder om het "
                                "opnieuw toe te voegen.")
-    return send_file(path, mimetype=MIMETYPES.get(record.kind, "application/octet-stream"), as_attachment=True,
-                     download_name=f"{record.id}{record.extension}", max_age=0)
+    return store, record
+
+
+def original_text(store: Store, record: Record) -> str:
+    """An original that is no PDF as text: text and Markdown as written, Word as the text Kennisbank read from it."""
+    from indexer.extract import decode_text  # the pipeline loads only when a text original is shown
+
+    if record.kind in ("text", "markdown"):
+        return decode_text(store.read_original(record))
+    doc = document_passages(store.data, record.id) or {"passages": []}
+    return (f"{record.title}\n(de tekst die Kennisbank uit {record.filename} las; het origineel is te downloaden)"
+            "\n\n" + "\n\n".join(p["text"] for p in doc["passages"]) + "\n")
 
 
 @bp.get("/api/documents")

@@ -5,7 +5,8 @@ from typing import Any
 
 from kennisbank.jobs import JobState, JobTask
 from kennisbank.search.facets import FACET_FIELDS
-from kennisbank.web.zoeken import MAX_API_LIMIT, MAX_API_OFFSET
+from kennisbank.search.similar import MAX_LIMIT as MAX_SIMILAR
+from kennisbank.web.zoeken import CSV_FIELDS, MAX_API_LIMIT, MAX_API_OFFSET, MAX_CSV_ROWS
 
 STR = {"type": "string"}
 INT = {"type": "integer"}
@@ -28,6 +29,13 @@ def _json(schema: dict, description: str) -> dict:
 
 ERROR = _json(_ref("Error"), "Fout, met de reden in 'error'")
 EVIDENCE = _obj({"document_id": STR, "title": STR, "page": INT, "section": STR, "text": STR, "snippet": STR})
+LINKS = {
+    "passage_id": {"type": "string", "description": "Vaste id van de passage: '<document-id>:<positie>' "
+                                                   "(voor /api/similar)"},
+    "url": {"type": "string", "description": "De passage op de documentpagina van Kennisbank (anker p<positie>)"},
+    "source_url": {"type": "string", "description": "Het origineel op de pagina van de passage (PDF: "
+                                                    ".../origineel#page=N); anders de passage op de documentpagina"},
+}
 RECORD = {"id": STR, "title": STR, "type": STR, "region": STR, "date": STR, "sha256": STR, "kind": STR,
           "filename": STR, "pages": INT, "added": STR, "status": STR, "extra": {"type": "object"}}
 SCHEMAS: dict[str, Any] = {
@@ -36,10 +44,10 @@ SCHEMAS: dict[str, Any] = {
                  "section": STR, "text": STR,
                  "snippet": {"type": "string", "description": "HTML: tekst geëscaped, treffers in <mark>"},
                  "score": {"type": "number"}, "position": INT, "regio": STRINGS, "werkend": BOOL, "ocr": BOOL,
-                 "explain": {"type": "object", "additionalProperties": STRINGS},
+                 **LINKS, "explain": {"type": "object", "additionalProperties": STRINGS},
                  "tags": {"type": "object"}},
                 required=["document_id", "title", "type", "region", "date", "page", "section", "text", "snippet",
-                          "score", "position", "regio", "werkend", "ocr"]),
+                          "score", "position", "regio", "werkend", "ocr", *LINKS]),
     "Facets": _obj({name: {"type": "object", "additionalProperties": INT} for name in FACET_FIELDS}, required=[],
                    description="Per facet: waarde -> aantal passages (leeg zolang de index leeg is)"),
     "SearchResponse": _obj({"query": STR, "total": INT, "hits": {"type": "array", "items": _ref("Hit")},
@@ -73,6 +81,20 @@ SCHEMAS: dict[str, Any] = {
                           "description": "Wat de taak doet: een bestand toevoegen, of de labels bijwerken na een "
                           "wijziging van de taxonomie"}},
                 description="Een achtergrondtaak: OCR van een geüploade scan, of labels bijwerken"),
+    "SimilarPassage": _obj({"passage_id": LINKS["passage_id"], "document_id": STR, "title": STR, "type": STR,
+                            "region": STR, "date": STR, "page": INT, "section": STR, "position": INT, "text": STR,
+                            "regio": STRINGS, "url": LINKS["url"], "source_url": LINKS["source_url"],
+                            "score": {"type": "number"},
+                            "snippet": {"type": "string", "description": "HTML: tekst geëscaped, gedeelde "
+                                                                         "kernwoorden in <mark>"}},
+                           required=["passage_id", "document_id", "title", "type", "region", "date", "page",
+                                     "section", "position", "text", "regio", "url", "source_url"]),
+    "Similar": _obj({"passage": _ref("SimilarPassage"),
+                     "terms": {"type": "array", "items": STR,
+                               "description": "De kernwoorden van de passage (indextermen), zwaarste eerst"},
+                     "hits": {"type": "array", "items": _ref("SimilarPassage"),
+                              "description": "Passages uit andere documenten, meest gelijkend eerst; passages "
+                                             "met dezelfde tekst weggelaten"}}),
     "Taxonomie": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "object"}},
                   "description": "Per groep (regio's, vraagstukken, basisprincipes, organisaties, ...) de items"},
 }
@@ -97,13 +119,45 @@ FILTER_PARAMS = [
 ]
 
 
+def _feed(summary: str, operation: str, parameters: list[dict]) -> dict:
+    """A GET that answers with an Atom feed (or a 400 page when what it follows is missing)."""
+    return {"get": {"summary": summary, "operationId": operation, "parameters": parameters,
+                    "responses": {"200": {"description": "Atom 1.0-feed, nieuwste documenten eerst",
+                                          "content": {"application/atom+xml": {"schema": STR}}},
+                                  "400": {"description": "Wat de feed volgt ontbreekt of is ongeldig (HTML-pagina)"}}}}
+
+
+def feed_paths() -> dict:
+    """The feeds and the export: not JSON, but read by other programs (feed readers, Outlook, Teams, Excel)."""
+    return {
+        "/nieuw.atom": _feed("Nieuwe documenten (zoals /nieuw)", "feedNieuw", FILTER_PARAMS),
+        "/zoeken.atom": _feed("De passages van een zoekvraag, nieuwste documenten eerst", "feedZoeken",
+                              [_query("q", STR, "Zoekvraag, zoals op de zoekpagina (of alleen filters)"),
+                               *FILTER_PARAMS]),
+        "/zoeken.csv": {"get": {
+            "summary": "De hits van een zoekvraag als CSV voor Excel", "operationId": "exportZoeken",
+            "parameters": [_query("q", STR, "Zoekvraag, zoals op de zoekpagina (of alleen filters)"),
+                           _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_CSV_ROWS,
+                                            "default": MAX_CSV_ROWS}, "Aantal hits"),
+                           *FILTER_PARAMS],
+            "responses": {"200": {"description": "UTF-8 met BOM, puntkomma's, decimale komma's; kolommen: "
+                                                 + ", ".join(CSV_FIELDS),
+                                  "content": {"text/csv": {"schema": STR}}},
+                          "400": {"description": "Geen zoekvraag of filter, of een ongeldige limit (HTML-pagina)"}}}},
+        "/vergelijk.atom": _feed("Nieuw bewijs voor één vraagstuk, per regio", "feedVergelijk",
+                                 [_query("thema", STR, "Vraagstuk (id of naam) of vrije tekst", required=True),
+                                  _query("regio", STR, "Alleen deze regio's; herhaalbaar", many=True)]),
+    }
+
+
 def spec(server_url: str = "/") -> dict:
     """The whole OpenAPI document."""
     return {
         "openapi": "3.0.3",
         "info": {"title": "Kennisbank kind- en gezinsbescherming", "version": "1.0.0",
-                 "description": "Zoeken en vergelijken in documenten van de proeftuinen. Alle antwoorden zijn JSON; "
-                                "fouten hebben de vorm {\"error\": reden, \"status\": code}."},
+                 "description": "Zoeken en vergelijken in documenten van de proeftuinen. De antwoorden onder /api/ "
+                                "zijn JSON; fouten hebben daar de vorm {\"error\": reden, \"status\": code}. "
+                                "De feeds (.atom) zijn Atom 1.0."},
         "servers": [{"url": server_url}],
         "paths": {
             "/api/search": {"get": {
@@ -125,6 +179,14 @@ def spec(server_url: str = "/") -> dict:
                 "summary": "Eén document met al zijn passages", "operationId": "document",
                 "parameters": [{"name": "doc_id", "in": "path", "required": True, "schema": STR}],
                 "responses": {"200": _json(_ref("Document"), "Document"), "404": ERROR}}},
+            "/api/similar": {"get": {
+                "summary": "Passages uit andere documenten die op één passage lijken", "operationId": "similar",
+                "parameters": [_query("passage", STR, "Passage-id '<document-id>:<positie>' (passage_id van een "
+                                                      "hit)", required=True),
+                               _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_SIMILAR,
+                                                "default": 10}, "Aantal passages")],
+                "responses": {"200": _json(_ref("Similar"), "De passage en de passages die erop lijken"),
+                              "400": ERROR, "404": ERROR}}},
             "/api/compare": {"get": {
                 "summary": "Eén vraagstuk of vrij thema over de regio's", "operationId": "compare",
                 "parameters": [_query("thema", STR, "Vraagstuk (id of naam) of vrije tekst", required=True),
@@ -145,6 +207,7 @@ def spec(server_url: str = "/") -> dict:
             "/api/openapi.json": {"get": {
                 "summary": "Deze beschrijving", "operationId": "openapi",
                 "responses": {"200": _json({"type": "object"}, "OpenAPI 3.0-document")}}},
+            **feed_paths(),
         },
         "components": {"schemas": SCHEMAS, "securitySchemes": {"sessie": {
             "type": "apiKey", "in": "cookie", "name": "session",

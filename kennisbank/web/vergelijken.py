@@ -17,7 +17,7 @@ MIN_REGIONS, MAX_REGIONS = 2, 4
 MAX_THEMA_CHARS = 200
 
 
-def _arguments() -> tuple[str, list[str]]:
+def arguments() -> tuple[str, list[str]]:
     """The thema and the chosen regions from the query string."""
     thema = request.args.get("thema", "").strip()[:MAX_THEMA_CHARS]
     regions = list(dict.fromkeys(r.strip() for r in request.args.getlist("regio") if r.strip()))
@@ -27,7 +27,7 @@ def _arguments() -> tuple[str, list[str]]:
 @bp.get("/vergelijk")
 def vergelijk_page():
     """The matrix; one vraagstuk side by side (thema=); or 2-4 regions across all vraagstukken (regio=)."""
-    thema, regions = _arguments()
+    thema, regions = arguments()
     tax = common.taxonomie()
     context = {"thema": thema, "regions": regions, "all_regions": [r.naam for r in tax.regios],
                "vraagstukken": tax.vraagstukken, "has_index": common.has_index(), "rule": vergelijk.RULE}
@@ -51,7 +51,7 @@ def vergelijk_page():
 @bp.get("/vergelijk.csv")
 def vergelijk_csv():
     """The side-by-side view (with thema=) or the matrix as a CSV download."""
-    thema, regions = _arguments()
+    thema, regions = arguments()
     if not common.has_index():
         abort(404, description="De index is nog leeg: er is niets te vergelijken.")
     try:
@@ -70,7 +70,7 @@ def vergelijk_csv():
 @bp.get("/api/compare")
 def api_compare():
     """One vraagstuk (or free-text thema) across regions; 400 without thema or with an unknown region."""
-    thema, regions = _arguments()
+    thema, regions = arguments()
     if not thema:
         abort(400, description="geef een thema mee, bijv. /api/compare?thema=klantreis")
     if not common.has_index():
@@ -84,7 +84,7 @@ def api_compare():
 @bp.get("/api/matrix")
 def api_matrix():
     """Regions x vraagstukken passage counts."""
-    _, regions = _arguments()
+    _, regions = arguments()
     if not common.has_index():
         abort(503, description="de index is nog leeg: voeg eerst documenten toe")
     try:

@@ -1,14 +1,23 @@
-"""Zoeken: the search page and /api/search."""
+"""Zoeken: the search page, its CSV export and /api/search."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template, request
+import csv
+import io
 
+from flask import Blueprint, Response, abort, jsonify, render_template, request
+
+from kennisbank.analysis import slugify
 from kennisbank.config import yes_no
 from kennisbank.web import common
+from kennisbank.web.atom import plain
 
 bp = Blueprint("zoeken", __name__)
 MAX_API_LIMIT = 100
 MAX_API_OFFSET = 10_000
+MAX_CSV_ROWS = 500
+CSV_FIELDS = ("passage_id", "document_id", "title", "type", "region", "date", "page", "section", "position",
+              "regio", "werkend", "ocr", "score", "url", "source_url", "snippet", "text")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run a cell that starts so as a formula
 
 
 @bp.get("/")
@@ -24,6 +33,48 @@ def index():
         answer = common.search(q, common.PAGE_SIZE, (page - 1) * common.PAGE_SIZE, filters)
     return render_template("zoeken/zoeken.html", q=q, filters=filters, answer=answer, page=page,
                            page_size=common.PAGE_SIZE, endpoint="zoeken.index", has_index=common.has_index())
+
+
+@bp.get("/zoeken.csv")
+def zoeken_csv():
+    """The hits of a search (same syntax and filters, the first `limit`, at most 500) as a CSV download for Excel."""
+    q = request.args.get("q", "").strip()
+    filters = common.filters_from(request.args)
+    limit, problem = bounded_int(request.args.get("limit"), "limit", MAX_CSV_ROWS, 1, MAX_CSV_ROWS)
+    if problem or not (q or filters):
+        abort(400, description=problem or "Geef een zoekvraag (q=…) of een filter mee, zoals op de zoekpagina.")
+    answer = common.search(q, limit, 0, filters, facets=False)
+    name = f"zoeken-{slugify(q)[:60] if q else 'filters'}.csv"
+    return Response(hits_csv(answer["hits"]), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def hits_csv(hits: list[dict]) -> str:
+    """Hits as CSV the way Dutch Excel opens it: a UTF-8 byte order mark, semicolons, decimal commas, ja/nee,
+    snippets as plain text, and no cell that a spreadsheet would run as a formula.
+
+    >>> rows = hits_csv([{"passage_id": "a:1", "title": "-1+1", "score": 2.5, "werkend": True, "regio": ["X", "Y"]}])
+    >>> rows.startswith("\\ufeffpassage_id;document_id;"), rows.splitlines()[1]
+    (True, "a:1;;'-1+1;;;;;;;X, Y;ja;;2,5;;;;")
+    """
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";")
+    writer.writerow(CSV_FIELDS)
+    for hit in hits:
+        writer.writerow([_cell(field, hit.get(field, "")) for field in CSV_FIELDS])
+    return "\ufeff" + buf.getvalue()
+
+
+def _cell(field: str, value: object) -> str:
+    """One value as a spreadsheet cell."""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    if isinstance(value, list):
+        value = ", ".join(map(str, value))
+    text = plain(str(value)) if field == "snippet" else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 @bp.get("/api/search")

@@ -1,0 +1,60 @@
+"""Nieuw: the documents by the date they were added, newest first, each with its main vraagstukken.
+
+A document is listed under filters when at least one of its passages passes them, by the same rule a search
+filters passages (search.filters): so /nieuw?regio=Zeeland lists what a search with regio=Zeeland would find.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from kennisbank import index
+from kennisbank.search.facets import facet_label
+from kennisbank.search.filters import filter_query
+from kennisbank.store import Record, RecordStatus, Store
+from kennisbank.taxonomie import load as load_taxonomie
+
+MAIN_VRAAGSTUKKEN = 3
+FACETS = {"regio": "passage_regio", "thema": "thema", "type": "type"}  # filter name -> the index field it counts
+
+
+def nieuwste(engine: Any, filters: dict[str, list[str]] | None = None, offset: int = 0, limit: int = 25) -> dict:
+    """Indexed documents with a passage that passes the filters, newest added first, with facets (documents per
+    value) and notes on filter values that are not known."""
+    fq, notes = filter_query(filters or {})
+    out: dict[str, Any] = {"total": 0, "documents": [], "facets": {name: {} for name in FACETS}, "notes": notes}
+    records = sorted((r for r in Store(engine.data).all() if r.status == RecordStatus.INDEXED),
+                     key=lambda r: (r.added, r.id), reverse=True)
+    if not records or not index.exists(engine.data):
+        return out
+    sets = engine.docsets()
+    within = sets.query(fq)
+    facets: dict[str, Counter] = {name: Counter() for name in FACETS}
+    matched = []
+    for record in records:
+        passages = sets.term("document_id", record.id)
+        if not passages & within:
+            continue
+        matched.append((record, passages))
+        counts = sets.facet_counts(passages & within, tuple(FACETS.values()))
+        for name, field in FACETS.items():
+            facets[name].update(facet_label(value) for value in counts[field])
+    out["total"] = len(matched)
+    out["facets"] = {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for name, c in facets.items()}
+    out["documents"] = [describe(record, sets.facet_counts(passages, ("thema",))["thema"])
+                        for record, passages in matched[offset:offset + limit]]
+    return out
+
+
+def describe(record: Record, thema_counts: dict[Any, int]) -> dict:
+    """One listed document: its record's metadata and its main vraagstukken (most passages first)."""
+    tax = load_taxonomie()
+    main = sorted(((facet_label(k), n) for k, n in thema_counts.items()), key=lambda kv: (-kv[1], kv[0]))
+    vraagstukken = []
+    for concept_id, n in main[:MAIN_VRAAGSTUKKEN]:
+        concept = tax.concept_by_name("thema", concept_id)
+        vraagstukken.append({"id": concept_id, "label": concept.label if concept else concept_id, "passages": n})
+    return {"id": record.id, "title": record.title, "type": record.type, "region": record.region,
+            "date": record.date, "added": record.added, "kind": record.kind, "pages": record.pages,
+            "passages": record.passages, "vraagstukken": vraagstukken}
+
