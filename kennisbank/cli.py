@@ -53,7 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=10)
     search.add_argument("--offset", type=int, default=0)
     search.add_argument("--json", action="store_true")
-    search.add_argument("--explain", action="store_true", help="toon per hit welke vormen matchten")
+    search.add_argument("--explain", action="store_true",
+                        help="toon per hit welke vormen matchten en wat elk kenmerk aan de score bijdroeg")
 
     _taxonomie_parser(sub)
 

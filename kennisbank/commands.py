@@ -299,6 +299,8 @@ def cmd_search(data: DataDir, args: Namespace) -> int:
         if args.explain:
             for term, forms in hit["explain"].items():
                 print(f"   · {term}: {', '.join(forms)}")
+            parts = sorted(hit.get("features", {}).items(), key=lambda kv: -abs(kv[1]))
+            print("   · score: " + ", ".join(f"{name} {value:+.2f}" for name, value in parts if value))
     if answer["facets"]:
         print()
         for name, counts in answer["facets"].items():

@@ -60,6 +60,15 @@ class Searcher:
         """The stored fields of every passage."""
         return self.raw.documents()
 
+    def doc_count(self) -> int:
+        """How many passages the index holds."""
+        return self.raw.doc_count()
+
+    def mean_length(self, field: str) -> float:
+        """The mean number of terms of a field per passage."""
+        reader = self.raw.reader()
+        return reader.field_length(field) / max(1, reader.doc_count_all())
+
     def doc_frequency(self, field: str, text: str) -> int:
         """In how many passages the term occurs."""
         return self.raw.doc_frequency(field, text)

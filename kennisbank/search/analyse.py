@@ -7,10 +7,12 @@ snippets) take this analysed query; none of them analyses a query word again.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from kennisbank.analysis import QueryWord, exact_analyzer, fold, is_stopword, query_forms, stopwords
+from kennisbank.analysis.derive import derivations
 from kennisbank.search.query import ParsedQuery
 from kennisbank.taxonomie import load as load_taxonomie
 from kennisbank.taxonomie import normaliseer, per_version
@@ -27,6 +29,7 @@ class Word:
     folded: str
     form: QueryWord
     stems: tuple[str, ...]
+    derived: tuple[str, ...] = ()  # stems of words from the same root that the index holds (vergoeding)
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,23 @@ class Vraagstuk:
         return " ".join(w.text for w in self.words)
 
 
-Unit = Word | Name | Vraagstuk
+@dataclass(frozen=True)
+class Regio:
+    """A run of query words that names a region or proeftuin: the region's canonical name."""
+
+    words: tuple[Word, ...]
+    naam: str
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def stems(self) -> tuple[str, ...]:
+        return tuple(s for w in self.words for s in w.stems)
+
+
+Unit = Word | Name | Vraagstuk | Regio
 
 
 @dataclass
@@ -94,11 +113,15 @@ class AnalysedQuery:
         return [w for c in self.clauses for w in c.words]
 
 
-def analyse(parsed: ParsedQuery, words_override: list[list[str]] | None = None) -> AnalysedQuery:
-    """Analyse each clause (with other words in place of the typed ones: a spelling correction)."""
+def analyse(parsed: ParsedQuery, words_override: list[list[str]] | None = None,
+            known: Callable[[str], bool] | None = None) -> AnalysedQuery:
+    """Analyse each clause (with other words in place of the typed ones: a spelling correction); with `known`
+    (does the index hold this stem?), each word also gets the derived stems the index holds."""
     clauses = []
     for n, clause in enumerate(parsed.clauses):
         words = [analyse_word(w) for w in (words_override[n] if words_override else clause.words)]
+        if known is not None:
+            words = [replace(w, derived=tuple(d for d in derivations(w.form.stem) if known(d))) for w in words]
         phrases = [tuple(exact_words(p)) for p in clause.phrases]
         clauses.append(Clause(_units(words), words, phrases, [query_forms(w) for w in clause.excluded]))
     return AnalysedQuery(clauses, parsed.filters)
@@ -144,11 +167,21 @@ def _units(words: list[Word]) -> list[Unit]:
                 out.append(Vraagstuk(tuple(run), tuple(w for w in run if not is_stopword(w.text)), thema))
                 i += n
                 break
+            regio = _regio(run)
+            if regio:
+                out.append(Regio(tuple(run), regio))
+                i += n
+                break
         else:
             if not is_stopword(words[i].text):
                 out.append(words[i])
             i += 1
     return out
+
+
+def _regio(run: list[Word]) -> str | None:
+    """The canonical name of the region a run of words names by its name or an alias (not a project name)."""
+    return _regio_names().get(normaliseer(" ".join(w.text for w in run)))
 
 
 def _name(run: list[Word], key: str, forms: list[str]) -> Name:
@@ -191,6 +224,12 @@ def _inflected_expansions() -> dict[str, list[str]]:
             merged = table.setdefault(joined, [])
             merged.extend(f for f in forms if f not in merged)
     return table
+
+
+@per_version()
+def _regio_names() -> dict[str, str]:
+    """A region's name or alias, normalised -> its canonical name."""
+    return {normaliseer(form): r.naam for r in load_taxonomie().regios for form in (r.naam, *r.aliassen)}
 
 
 @per_version()

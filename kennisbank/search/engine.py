@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from kennisbank import index, taxonomie
 from kennisbank.config import DataDir
-from kennisbank.index.query import Every, Node, Or
-from kennisbank.search import highlight, rank
-from kennisbank.search.analyse import analyse
+from kennisbank.index.query import Every, Node, any_of
+from kennisbank.search import highlight, rank, rerank
+from kennisbank.search.analyse import AnalysedQuery, analyse
+from kennisbank.search.concepts import QueryConcepts, query_concepts
 from kennisbank.search.facets import FACET_FIELDS, facet_counts
+from kennisbank.search.features import Stats, features
 from kennisbank.search.filters import filter_query
 from kennisbank.search.plan import QueryPlan, plan
 from kennisbank.search.query import ParsedQuery, parse
@@ -18,7 +21,8 @@ from kennisbank.search.spelling import suggest
 
 log = logging.getLogger(__name__)
 
-FEW_HITS = 5  # below this many hits with every word a spelling correction is searched first
+STAGE1_DEPTH = 200  # candidates that stage 1 passes to the re-ranker
+ENOUGH = 10  # a first page: fewer passages than this with the query's own words are topped up with weaker ones
 
 
 class Engine:
@@ -61,7 +65,7 @@ class Engine:
         s = self.searcher()  # IndexDamagedError when the index is damaged or missing while documents exist
         fq, filter_notes = filter_query(parsed.filters)
         answer["notes"].extend(filter_notes)
-        analysed = analyse(parsed)
+        analysed = analyse(parsed, known=_known(s))
         typed = plan(analysed)
         if typed.loose is None and fq is None:
             if any(c.words for c in parsed.clauses):
@@ -69,53 +73,59 @@ class Engine:
             else:
                 answer["notes"].append("de zoekvraag bevat geen woorden om op te zoeken")
             return answer
-        answer["suggestion"], corrected_words = suggest(s, analysed)
-        variants = [typed]  # the typed query, and its spelling correction when a word is not in the index
-        if corrected_words is not None:
-            corrected = plan(analyse(parsed, words_override=corrected_words))
-            few = self._count(s, typed.all_concepts, fq) < FEW_HITS
-            variants = [corrected, typed] if few else [typed, corrected]
-        ranked = self._ranked(s, variants, fq, offset + limit)
+        answer["suggestion"], variants, analysed = _variants(s, parsed, analysed, typed)
+        found = self.candidates(s, variants, analysed, fq, max(STAGE1_DEPTH, offset + limit))
+        ranked = rank.cap_sections(found.ranked())
         sets = s.docsets()
-        total_q = Or([v.loose for v in variants if v.loose]) if any(v.loose for v in variants) else Every()
-        matched = sets.query(total_q) & sets.query(fq)  # counted and faceted from bitsets, without scoring
+        matched = found.shown(ranked)  # counted and faceted from bitsets, without scoring
         answer["total"] = max(matched.bit_count(), len(ranked))
         if facets:
             answer["facets"] = facet_counts(sets.facet_counts(matched, tuple(FACET_FIELDS.values())))
         marks = highlight.Marks.of(variants)
         for hit in ranked[offset:offset + limit]:
-            answer["hits"].append(_hit(hit, marks, explain))
+            answer["hits"].append(_hit(hit, marks, found.explain(hit) if explain else None, not found.holds(hit)))
         return answer
 
-    @staticmethod
-    def _ranked(s: index.Searcher, variants: list[QueryPlan], fq: Node | None, want: int) -> list[Any]:
-        """Each variant's strict, partial and loose hits in turn, spread over documents, capped per section."""
-        groups: list[list[Any]] = []
-        seen: set[int] = set()
-        for variant in variants:
-            for q in (variant.strict, *variant.partial, variant.loose):
-                if q is None and fq is None:
-                    continue
-                if rank.settled([hit for group in groups for hit in group], want):
-                    continue  # the places asked for can no longer change: skip the (costlier) later searches
-                groups.append(rank.spread(_unseen(s.search(q or Every(), filter=fq, limit=want * 3 + 20), seen)))
-        return rank.cap_sections([hit for group in groups for hit in group])
+    def found(self, text: str, depth: int = STAGE1_DEPTH) -> Found:
+        """Stage 1 of a query with its filters, as search runs it (for measuring the ranking)."""
+        parsed = parse(text)
+        _drop_repeats(parsed)
+        s = self.searcher()
+        fq, _ = filter_query(parsed.filters)
+        analysed = analyse(parsed, known=_known(s))
+        _, variants, analysed = _variants(s, parsed, analysed, plan(analysed))
+        return self.candidates(s, variants, analysed, fq, depth)
 
     @staticmethod
-    def _count(s: index.Searcher, q: Node | None, fq: Node | None) -> int:
-        """How many passages a query finds."""
+    def candidates(s: index.Searcher, variants: list[QueryPlan], analysed: AnalysedQuery, fq: Node | None,
+                   depth: int = STAGE1_DEPTH) -> Found:
+        """Stage 1: the best `depth` passages for any form of any concept (BM25F), with their features."""
+        loose = any_of([v.loose for v in variants if v.loose])
+        hits = s.search(loose or Every(), filter=fq, limit=depth)
+        query = query_concepts(analysed)
         sets = s.docsets()
-        return 0 if q is None else sets.count(q, sets.query(fq))
+        own = sets.query(any_of([v.matched for v in variants if v.matched]) or Every()) & sets.query(fq)
+        if loose is None or not query.concepts:
+            return Found(hits, query, [], own)
+        stats = Stats.of(query, s.doc_count(), s.mean_length("text"), s.doc_frequency)
+        stats = stats.with_feedback(hits, query, s.doc_frequency)
+        best = max((float(h.score or 0) for h in hits), default=0.0)
+        return Found(hits, query, [features(query, stats, h, best) for h in hits], own)
+
+def _variants(s: index.Searcher, parsed: ParsedQuery, analysed: AnalysedQuery,
+              typed: QueryPlan) -> tuple[str | None, list[QueryPlan], AnalysedQuery]:
+    """The suggestion to show, the plans to search (the typed one, and its spelling correction when a word is
+    not in the index) and the analysed query the candidates are weighed against (the corrected one then)."""
+    suggestion, corrected_words = suggest(s, analysed)
+    if corrected_words is None:
+        return suggestion, [typed], analysed
+    corrected = analyse(parsed, words_override=corrected_words, known=_known(s))
+    return suggestion, [plan(corrected), typed], corrected
 
 
-def _unseen(hits: list[Any], seen: set[int]) -> list[Any]:
-    """The hits not already ranked by an earlier query (and now marked as seen)."""
-    fresh = []
-    for hit in hits:
-        if hit.docnum not in seen:
-            seen.add(hit.docnum)
-            fresh.append(hit)
-    return fresh
+def _known(s: index.Searcher):
+    """Whether the index holds a stem in its text field (for derived words worth searching)."""
+    return lambda stem: s.doc_frequency("text", stem) > 0
 
 
 def _drop_repeats(parsed: ParsedQuery) -> None:
@@ -129,10 +139,10 @@ def _drop_repeats(parsed: ParsedQuery) -> None:
                 parsed.notes.append("herhaalde woorden één keer gezocht")
 
 
-def _hit(hit: Any, marks: highlight.Marks, explain: bool) -> dict:
-    """One hit as JSON."""
+def _hit(hit: Any, marks: highlight.Marks, explained: dict[str, float] | None, weak: bool = False) -> dict:
+    """One hit as JSON; `weak` for a hit found only through compound parts or derived words."""
     text = hit["text"]
-    matches = marks.matches(text, hit.get("tags"))
+    matches = marks.matches(text, hit.get("tags"), weak)
     out = {
         "document_id": hit["document_id"], "title": hit["title"], "type": hit["type"],
         "region": hit["document_regio"], "date": hit["date"], "page": hit["page"], "section": hit["section"],
@@ -140,10 +150,48 @@ def _hit(hit: Any, marks: highlight.Marks, explain: bool) -> dict:
         "position": hit["position"], "regio": [r for r in hit["passage_regio"].split(",") if r],
         "werkend": bool(hit.get("werkend")), "ocr": bool(hit.get("ocr")),
     }
-    if explain:
+    if explained is not None:
         forms: dict[str, set[str]] = {}
         for m in matches:
             forms.setdefault(m.term, set()).add(m.surface)
         out["explain"] = {term: sorted(v) for term, v in sorted(forms.items())}
         out["tags"] = json.loads(hit.get("tags") or "{}")
+        out["features"] = {name: round(value, 4) for name, value in explained.items()}
     return out
+
+
+@dataclass
+class Found:
+    """Stage 1's candidates with their features; stage 2 orders them by the fitted model."""
+
+    hits: list[Any]
+    query: QueryConcepts
+    values: list[dict[str, float]]
+    own: int  # the passages holding a concept in its own forms (a bitset of docnums)
+
+    def ranked(self, model: rerank.Model | None = None) -> list[Any]:
+        """The passages found, best first: those holding a concept in its own forms, then (to fill a first page
+        when there are fewer than ENOUGH of those) the best holding only its parts or related words."""
+        if not self.values:
+            return list(self.hits)
+        ordered = (model or rerank.load()).order(self.hits, self.values)
+        own = [hit for hit in ordered if self.holds(hit)]
+        return own + [hit for hit in ordered if not self.holds(hit)][:max(0, ENOUGH - len(own))]
+
+    def holds(self, hit: Any) -> bool:
+        """Whether a hit holds a concept of the query in its own forms."""
+        return bool(self.own >> hit.docnum & 1)
+
+    def shown(self, ranked: list[Any]) -> int:
+        """The passages a search finds (a bitset): `own`, and those of `ranked` that filled the first page."""
+        bits = self.own
+        for hit in ranked:
+            bits |= 1 << hit.docnum
+        return bits
+
+    def explain(self, hit: Any) -> dict[str, float]:
+        """Each feature's contribution to a hit's score."""
+        if not self.values:
+            return {}
+        at = next(i for i, h in enumerate(self.hits) if h is hit)
+        return rerank.load().contributions(self.values[at])

@@ -134,21 +134,24 @@ class Marks:
     parts_of: dict[str, tuple[str, ...]]
     exact_terms: set[str]
     themas: set[str]
+    weak: set[str]  # compound parts and derived words, marked in passages found only through them
 
     @classmethod
     def of(cls, plans: list[QueryPlan]) -> "Marks":
         """The marks of every query searched (the typed one and a spelling correction)."""
-        marks = cls(set(), {}, set(), set())
+        marks = cls(set(), {}, set(), set(), set())
         for plan in plans:
             marks.own |= plan.own_terms()
             marks.parts_of.update(plan.parts_of)
             marks.exact_terms |= plan.exact_terms
             marks.themas |= plan.themas()
+            marks.weak |= plan.weak_terms
         return marks
 
-    def matches(self, text: str, tags_json: str | None = None) -> list[Match]:
-        """The query's matches in a passage; where it is tagged with a named vraagstuk, also what made the tag."""
-        matches = query_matches(text, self.own, self.parts_of, self.exact_terms)
+    def matches(self, text: str, tags_json: str | None = None, weak: bool = False) -> list[Match]:
+        """The query's matches in a passage; where it is tagged with a named vraagstuk, also what made the tag;
+        with `weak`, also the compound parts and derived words (for a passage found only through them)."""
+        matches = query_matches(text, self.own | (self.weak if weak else set()), self.parts_of, self.exact_terms)
         if self.themas:
             matches = merge(matches, tag_matches(text, tags_json, "thema", self.themas))
         return matches

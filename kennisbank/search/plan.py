@@ -1,24 +1,27 @@
-"""The query plan: from an analysed query, the index queries to run (strict, partial, loose) and what to mark.
+"""The query plan: from an analysed query, the index queries to run and the terms to mark in snippets.
 
-Ranking comes from running them in order: passages with every concept (a named vraagstuk's tagged passages
-first), then with all but one, fewer, ... and last any concept ("loose"). Each concept is an OR of its forms
-over the fields text, parts, heading and title; words that stand together earn a bonus.
+- `loose` finds the candidates (stage 1): any form of any concept, over the fields text, parts, heading and
+  title, BM25F-scored; weaker forms (a compound's parts on their own, derived words, a named region's
+  passages) count less, so the passages holding the query's own words come first.
+- `matched` holds the passages with any concept in its own forms: when there are enough of those, a search
+  shows only them, and the weaker forms only help to rank.
+- `all_concepts` holds the passages with every concept in one of its own forms (a named vraagstuk by its tag
+  or all its words): the comparison's rule for a free-text thema.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import combinations
 
 from kennisbank.analysis import is_stopword
-from kennisbank.index.query import And, AndMaybe, AndNot, Constant, Every, Near, Node, Or, Phrase, Term, all_of, any_of
-from kennisbank.search.analyse import AnalysedQuery, Name, Vraagstuk, Word, analyse
+from kennisbank.index.query import AndMaybe, AndNot, Constant, Every, Node, Or, Phrase, Term, all_of, any_of
+from kennisbank.search.analyse import AnalysedQuery, Name, Regio, Vraagstuk, Word, analyse
 from kennisbank.search.query import parse
 
 FIELD_BOOSTS = {"text": 1.0, "parts": 0.5, "heading": 1.0, "title": 0.15}  # a part of a compound counts half
 PHRASE_SLOP = 2  # the words of a multi-word name may stand one word apart (1 is adjacent)
-MAX_PARTIAL = 5  # queries of up to this many concepts rank "all but one" before "fewer" before "any"
-PROXIMITY_BOOST = 4.0  # weight of the query words standing together (adjacent, or within a few words)
-THEMA_BONUS = 3.0  # score of a passage tagged with the vraagstuk the query names, on top of its word scores
+THEMA_BONUS = 3.0  # stage-1 score of a passage tagged with the vraagstuk the query names
+REGIO_BONUS = 1.0  # stage-1 score of a passage that belongs to the region the query names
+WEAK_BOOST = 0.3  # a compound's part on its own, or a derived word
 DEFINITION_BOOST = 1.0  # weight of "long form (ABBREVIATION)" for a query that names either
 LONG_FORM_BOOST = 2.0  # weight of an abbreviation's written-out name, for a query that names the abbreviation
 
@@ -27,15 +30,15 @@ LONG_FORM_BOOST = 2.0  # weight of an abbreviation's written-out name, for a que
 class QueryPlan:
     """The index queries for one analysed query, and the index terms to highlight."""
 
-    strict: Node | None  # every concept, a named vraagstuk by its tag
-    loose: Node | None  # any concept
+    loose: Node | None  # any concept, in its own forms or weaker ones: the candidates of stage 1
+    matched: Node | None  # any concept in its own forms: what a search finds when that is enough
+    all_concepts: Node | None  # every concept present (a named vraagstuk by its tag or by all its words)
     terms: set[str]  # index terms to mark; a phrase's stems joined by spaces
     exact_terms: set[str]
     concepts: list[tuple[str, list[str]]]  # query words -> forms they were expanded to (for explain)
-    partial: list[Node] = field(default_factory=list)  # between strict and loose: all, most, fewer of the concepts
     parts_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a query compound's stem -> its parts
     stems: set[str] = field(default_factory=set)  # the query words' own stems
-    all_concepts: Node | None = None  # every concept present (a named vraagstuk by its tag or by all its words)
+    weak_terms: set[str] = field(default_factory=set)  # compound parts and derived words (the weaker forms)
 
     def themas(self) -> set[str]:
         """The vraagstukken the query named (their tagged passages match too)."""
@@ -53,71 +56,73 @@ def plan_for(text: str) -> QueryPlan:
 
 
 def plan(query: AnalysedQuery) -> QueryPlan:
-    """The strict, partial and loose index queries of an analysed query."""
+    """The loose and the every-concept index queries of an analysed query."""
     terms: set[str] = set()
     exact_terms: set[str] = set()
     concepts: list[tuple[str, list[str]]] = []
-    strict_alts, every_alts, loose_parts, partial_levels = [], [], [], []
+    loose_parts, matched_parts, every_parts = [], [], []
     for clause in query.clauses:
-        about: dict[int, Node] = {}
-        required: list[Node] = []
+        own, recall = [], []
         for unit in clause.units:
-            node, tagged = _unit_query(unit, terms, concepts)
-            if node is not None:
-                if tagged is not None:
-                    about[len(required)] = tagged
-                required.append(node)
+            strict = _unit_query(unit, terms, concepts)
+            if strict is not None:
+                own.append(strict)
+                recall.append(_with_weaker_forms(unit, strict))
         for tokens in clause.phrases:
             exact_terms.update(tokens)
             if tokens:
-                required.append(Phrase("exact", tokens) if len(tokens) > 1 else Term("exact", tokens[0]))
+                phrase = Phrase("exact", tokens) if len(tokens) > 1 else Term("exact", tokens[0])
+                own.append(phrase)
+                recall.append(phrase)
         excluded = [q for q in (_word_query(w.stem, w.parts, set()) for w in clause.excluded) if q]
-        if excluded and not required:
-            required = [Every()]
-        if not required:
+        if not own and not excluded:
             continue
-        stems = [w.form.stem for w in clause.words if w.form.stem and not is_stopword(w.text)]
-        tiers = _tiers(required, about, _near(stems) if len(stems) > 1 else None)
-        loose = Or(required) if len(required) > 1 else required[0]
+        loose, matched, every = (any_of(recall), any_of(own), all_of(own)) if own else (Every(),) * 3
         if excluded:
-            tiers = [AndNot(q, Or(excluded)) for q in tiers]
-            loose = AndNot(loose, Or(excluded))
-        strict_alts.append(tiers[0])
-        every_alts.append(tiers[1] if about else tiers[0])
+            loose, matched, every = (AndNot(q, Or(excluded)) for q in (loose, matched, every))
         loose_parts.append(loose)
-        for level, q in enumerate(tiers[1:]):
-            if level == len(partial_levels):
-                partial_levels.append([])
-            partial_levels[level].append(q)
+        matched_parts.append(matched)
+        every_parts.append(every)
     forms = [w.form for w in query.words]
-    return QueryPlan(any_of(strict_alts), any_of(loose_parts), terms, exact_terms, concepts,
-                     [any_of(qs) for qs in partial_levels], {f.stem: f.parts for f in forms if f.parts},
-                     {f.stem for f in forms}, any_of(every_alts))
+    weak = {t for w in query.words for t in (*w.form.parts, *w.derived) if not is_stopword(t)}
+    return QueryPlan(any_of(loose_parts), any_of(matched_parts), any_of(every_parts), terms, exact_terms, concepts,
+                     {f.stem: f.parts for f in forms if f.parts}, {f.stem for f in forms}, weak)
 
 
-def _unit_query(unit: Word | Name | Vraagstuk, terms: set[str], concepts: list) -> tuple[Node | None, Node | None]:
-    """The query of one concept, and for a named vraagstuk the stricter query of its tagged passages."""
+def _unit_query(unit: Word | Name | Vraagstuk | Regio, terms: set[str], concepts: list) -> Node | None:
+    """The query of one concept in its own forms; a named vraagstuk by its tag or all its words."""
     if isinstance(unit, Word):
-        return _word_query(unit.form.stem, unit.form.parts, terms), None
+        return _word_query(unit.form.stem, unit.form.parts, terms)
+    if isinstance(unit, Regio):
+        concepts.append((unit.text, [f"regio:{unit.naam}"]))
+        return _run_query(unit.stems, terms)
     if isinstance(unit, Name):
         own = _word_query(unit.words[0].form.stem, unit.words[0].form.parts, terms) if len(unit.words) == 1 \
             else _run_query(unit.stems, terms)
         others = [q for q in (_other_name(o, terms) for o in unit.others) if q]
         alts = [q for q in [own, *others] if q]
         if not alts:
-            return None, None
+            return None
         concepts.append((unit.text, [o.text for o in unit.others]))
         defined = _definitions(unit.definitions)
-        return (AndMaybe(Or(alts), defined) if defined else Or(alts)), None
+        return AndMaybe(Or(alts), defined) if defined else Or(alts)
     own = [q for q in (_word_query(w.form.stem, w.form.parts, terms) for w in unit.content) if q]
-    tagged = Constant(Term("thema", unit.thema), score=THEMA_BONUS)
-    every = all_of(own)
     concepts.append((unit.text, [f"thema:{unit.thema}"]))
-    if len(own) > 1:  # all the words, or the tag; either way every word present counts
-        node: Node = AndMaybe(Or([Constant(every, score=0.0), tagged]), Or(own))
-    else:
-        node = Or([every, tagged])
-    return node, AndMaybe(tagged, Or(own))
+    return Or([all_of(own), Constant(Term("thema", unit.thema), score=THEMA_BONUS)]) if own else None
+
+
+def _with_weaker_forms(unit: Word | Name | Vraagstuk | Regio, strict: Node) -> Node:
+    """A concept's query with its weaker forms added: a compound's parts on their own, derived words, and the
+    passages of a named region."""
+    weak: list[Node] = []
+    words = unit.content if isinstance(unit, Vraagstuk) else (unit,) if isinstance(unit, Word) else unit.words
+    for w in words:
+        for part in (p for p in w.form.parts if not is_stopword(p)):
+            weak.extend([Term("text", part, boost=WEAK_BOOST), Term("parts", part, boost=WEAK_BOOST)])
+        weak.extend(Term("text", d, boost=WEAK_BOOST) for d in w.derived)
+    if isinstance(unit, Regio):
+        weak.append(Constant(Term("passage_regio", unit.naam), score=REGIO_BONUS))
+    return Or([strict, *weak]) if weak else strict
 
 
 def _word_query(stem: str, parts: tuple[str, ...], terms: set[str]) -> Node | None:
@@ -156,34 +161,3 @@ def _definitions(phrases: tuple[tuple[str, ...], ...]) -> Node | None:
     if not phrases:
         return None
     return Or([Phrase("text", p, slop=1, boost=DEFINITION_BOOST) for p in phrases])
-
-
-def _near(stems: list[str]) -> Node:
-    """A bonus for passages where the words stand together, in any order: adjacent, or within a few words."""
-    terms = tuple(Term("text", s) for s in stems)
-    return Or([Near(terms, len(stems), PROXIMITY_BOOST), Near(terms, 8, PROXIMITY_BOOST / 2)])
-
-
-def _tiers(required: list[Node], about: dict[int, Node], bonus: Node | None = None) -> list[Node]:
-    """The queries that rank before "any of the words", best first: every concept, with a named vraagstuk's tag
-    first and then its words without the tag (when the query names one), both with the bonus; then most of the
-    concepts, fewer, ...
-
-    >>> [str(q) for q in _tiers([Term("text", "a"), Term("text", "b")], {0: Term("thema", "x")})]
-    ['(thema:x AND text:b)', '(text:a AND text:b)']
-    """
-    whole = [all_of([about.get(k, q) for k, q in enumerate(required)])] if about else []
-    whole.append(all_of(required))
-    return [AndMaybe(q, bonus) if bonus else q for q in whole] + _partial(required)
-
-
-def _partial(required: list[Node]) -> list[Node]:
-    """For n required concepts: passages with n-1 of them, then n-2, ... down to 2 (one is the loose query).
-
-    >>> [str(q) for q in _partial([Term("text", w) for w in "abc"])]
-    ['((text:a AND text:b) OR (text:a AND text:c) OR (text:b AND text:c))']
-    """
-    n = len(required)
-    if not 3 <= n <= MAX_PARTIAL:
-        return []
-    return [Or([And(list(combo)) for combo in combinations(required, k)]) for k in range(n - 1, 1, -1)]

@@ -1,18 +1,21 @@
-"""Result-list shaping after BM25: spread hits over documents, push near-duplicates down, cap per section."""
+"""Result-list shaping after the ranking: spread hits over documents, push near-duplicates down, cap per section."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from kennisbank.analysis import stopwords
 
-SAME_DOCUMENT_DECAY = 0.85  # each earlier pick from the same document lowers the next one's score this much
-DUPLICATE_PENALTY = 0.5  # a passage that largely repeats an earlier pick (figures, repeated tables)
+SAME_DOCUMENT = 1.0  # lowered from a hit's score for every earlier pick from its document (score units)
+REPEAT = 2.0  # lowered from the score of a passage that largely repeats an earlier pick (figures, tables)
 DUPLICATE_OVERLAP = 0.5  # share of the smaller passage's content words (stop words left out)
 MAX_PER_SECTION = 3
 _WORD = re.compile(r"\w{3,}")
 
 
+@lru_cache(maxsize=4096)
 def _words(text: str) -> frozenset[str]:
     """The content words of a text (no stop words), lowercased."""
     stops = stopwords()
@@ -30,26 +33,29 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def spread(hits: list[Any], depth: int = 40) -> list[Any]:
-    """Greedy re-ranking of the first `depth` hits (score-ordered index.Hit) for variety.
+def spread(hits: list[Any], score: Callable[[Any], float], depth: int = 40, same_document: float = SAME_DOCUMENT,
+           repeat: float = REPEAT) -> list[Any]:
+    """Greedy re-ranking of the first `depth` hits (best first) for variety.
 
-    Each pick takes the hit with the best adjusted score: its own score, lowered for every earlier pick
-    from the same document and halved when it repeats an earlier pick's words. Hits below depth keep order.
+    Each pick takes the hit with the best adjusted score: its own `score(hit)`, less `same_document` for every
+    earlier pick from its document and less `repeat` once it repeats an earlier pick's words. Hits below depth
+    keep their order.
     """
     head, tail = hits[:depth], hits[depth:]
     words = {id(h): _words(h["text"]) for h in head}
+    adjusted = {id(h): score(h) for h in head}
+    repeats: set[int] = set()
     picked: list[Any] = []
-    per_doc: dict[str, int] = {}
     while head:
-        def adjusted(h: Any) -> float:
-            score = float(h.score or 0) * SAME_DOCUMENT_DECAY ** per_doc.get(h["document_id"], 0)
-            if any(overlap(words[id(h)], words[id(p)]) > DUPLICATE_OVERLAP for p in picked[-10:]):
-                score *= DUPLICATE_PENALTY
-            return score
-        best = max(head, key=adjusted)
+        best = max(head, key=lambda h: adjusted[id(h)])
         head.remove(best)
         picked.append(best)
-        per_doc[best["document_id"]] = per_doc.get(best["document_id"], 0) + 1
+        for h in head:
+            if h["document_id"] == best["document_id"]:
+                adjusted[id(h)] -= same_document
+            if id(h) not in repeats and overlap(words[id(h)], words[id(best)]) > DUPLICATE_OVERLAP:
+                repeats.add(id(h))
+                adjusted[id(h)] -= repeat
     return picked + tail
 
 
@@ -75,21 +81,3 @@ def _fill_window(hits: list, per_section: int, window: int) -> tuple[list, list]
         else:
             held.append(hit)
     return taken, held
-
-
-def settled(hits: list, places: int, per_section: int = MAX_PER_SECTION, window: int = 10) -> bool:
-    """True when cap_sections(hits + more)[:places] is cap_sections(hits)[:places] whatever `more` is.
-
-    That holds when every window of cap_sections that reaches into the first `places` is filled from `hits`
-    alone: later hits only ever land behind them. The engine then skips the searches that would add them.
-
-    >>> hits = [{"document_id": "d", "section": str(i)} for i in range(10)]
-    >>> settled(hits, 10), settled(hits, 11), settled(hits[:9], 5), settled(hits * 3, 10)
-    (True, False, False, True)
-    """
-    rest = list(hits)
-    for _ in range(-(-places // window)):
-        taken, rest = _fill_window(rest, per_section, window)
-        if len(taken) < window:
-            return False
-    return True

@@ -40,7 +40,7 @@ def test_counts_and_facets_equal_whooshs(shared_data, text):
     sets = s.docsets()
     built = plan_for(text)
     fq, _ = filter_query(parse(text).filters)
-    for q in (built.strict, built.loose, Every()):
+    for q in (built.all_concepts, built.loose, Every()):
         if q is None:
             continue
         assert sets.count(q, sets.query(fq)) == whoosh_count(s, q, fq), repr(q)

@@ -1,12 +1,14 @@
 """The engine a CLI run or web worker keeps: empty data dirs, fresh commits, index swaps, paging, section caps."""
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import pytest
 
 from kennisbank import documents
 from kennisbank.config import DataDir
+from kennisbank.search import rerank
 from kennisbank.search.engine import Engine
 from kennisbank.search.facets import facet_label as _facet_label
 from kennisbank.search.plan import plan_for
@@ -57,7 +59,7 @@ def test_an_open_engine_sees_new_commits_and_survives_a_reindex(data):
 def test_at_most_three_passages_of_one_section_in_the_top_ten(data):
     assert documents.add_bytes(data, _long_section_doc().encode(), "handboek.md").ok
     engine = Engine(data)
-    raw = engine.searcher().search(plan_for("pelikaanmethode").strict, limit=10)
+    raw = engine.searcher().search(plan_for("pelikaanmethode").all_concepts, limit=10)
     raw_sections = Counter(h["section"] for h in raw)
     assert raw_sections.most_common(1)[0][1] > 3  # without the cap one section would fill the top ten
     hits = engine.search("pelikaanmethode", limit=10)["hits"]
@@ -115,3 +117,24 @@ def test_every_hit_of_a_named_vraagstuk_shows_why_it_matched(shared_data, query)
     assert hits
     for hit in hits:
         assert "<mark>" in hit["snippet"], (query, hit["text"][:120])
+
+
+def test_explain_gives_each_features_part_of_the_score(shared_data):
+    engine = Engine(shared_data)
+    hit = engine.search("verklarende analyse", limit=1, explain=True)["hits"][0]
+    assert set(hit["features"]) == set(rerank.load().features)
+    linear = rerank.load().bias + sum(hit["features"].values())
+    assert abs(hit["score"] - 1 / (1 + math.exp(-linear))) < 1e-3  # the parts add up to the score shown
+    engine.close()
+
+
+def test_a_short_page_is_topped_up_with_passages_holding_the_words_parts(shared_data):
+    """No passage says "klachtprocedure": those with "klacht" and "procedure" apart are the results, marked."""
+    engine = Engine(shared_data)
+    answer = engine.search("klachtprocedure", limit=10)
+    assert 0 < answer["total"] == len(answer["hits"]) <= 10
+    assert all("<mark>" in h["snippet"] for h in answer["hits"])
+    assert any("klacht" in h["text"].lower() and "procedure" in h["text"].lower() for h in answer["hits"][:3])
+    many = engine.search("gezinsadvocaat", limit=50)
+    assert all("gezinsadvocaat" in h["text"].lower() for h in many["hits"][:3])
+    engine.close()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from kennisbank.index.query import And, AndMaybe, Or
+from kennisbank.index.query import And, Or
 from kennisbank.search.plan import plan_for
 from kennisbank.taxonomie import load as load_taxonomie
 
@@ -22,9 +22,8 @@ def test_a_one_word_long_form_expands_in_the_plural_too(word, abbreviation):
     assert abbreviation in plan_for(word.removesuffix("en")).terms
 
 
-def test_the_plan_has_a_strict_and_a_loose_query():
+def test_the_plan_has_a_loose_and_an_every_concept_query():
     built = plan_for("gezinsadvocaat bestaanszekerheid")
-    assert isinstance(built.strict, AndMaybe) and isinstance(built.strict.required, And)
-    assert isinstance(built.loose, Or)
+    assert isinstance(built.all_concepts, And) and isinstance(built.loose, Or)
     assert {"gezinsadvocat", "gezin", "advocat", "bestaanszekerheid"} <= built.terms  # stems and compound parts
-    assert plan_for("de het").strict is None
+    assert plan_for("de het").loose is None and plan_for("de het").all_concepts is None

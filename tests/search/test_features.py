@@ -1,0 +1,72 @@
+"""Tests for kennisbank.search.features: each sign that a passage answers the query, on real passages."""
+from __future__ import annotations
+
+import pytest
+
+from kennisbank.index import Hit
+from kennisbank.search.analyse import analyse
+from kennisbank.search.concepts import query_concepts
+from kennisbank.search.features import FEATURES, Stats, features
+from kennisbank.search.query import parse
+
+
+def frequency(field: str, stem: str) -> int:
+    return {"gi": 20, "gecertificeerd": 10, "instelling": 15, "klantreis": 5, "gezin": 200}.get(stem, 50)
+
+
+def values(query: str, text: str, **fields) -> dict[str, float]:
+    concepts = query_concepts(analyse(parse(query)))
+    stats = Stats.of(concepts, 300, 100.0, frequency)
+    hit = Hit({"text": text, "section": fields.get("section", ""), "title": fields.get("title", ""),
+               "type": fields.get("type", "projectplan"), "thema": fields.get("thema", ""),
+               "passage_regio": fields.get("regio", ""), "document_regio": ""}, 5.0, 0)
+    return features(concepts, stats, hit, 10.0)
+
+
+def test_every_feature_is_computed():
+    assert set(values("klantreis gezin", "De klantreis van het gezin.")) == set(FEATURES)
+
+
+def test_more_of_the_query_holds_more_coverage():
+    both, one = values("klantreis gezin", "De klantreis van het gezin."), values("klantreis gezin", "Het gezin.")
+    assert both["coverage"] == both["all_concepts"] == 1.0
+    assert one["coverage"] < 1.0 and one["all_concepts"] == 0.0
+    assert one["coverage"] < 0.5  # the rare word weighs more than the common one
+
+
+def test_words_close_together_and_in_one_sentence():
+    close = values("klantreis gezin", "De klantreis raakt het gezin direct.")
+    apart = values("klantreis gezin", "De klantreis. " + "Andere woorden staan hier. " * 5 + "Het gezin.")
+    assert close["proximity"] > apart["proximity"] and close["sentence"] > apart["sentence"]
+    assert close["phrase"] == 0.0  # a word that counts stands between them; stop words do not count
+    assert values("klantreis gezin", "De klantreis van het gezin.")["phrase"] == 1.0
+
+
+def test_an_abbreviations_written_out_name_and_its_definition():
+    defined = values("GI", "De Gecertificeerde Instellingen (GI's) voeren de maatregel uit.")
+    listed = values("GI", "GI, VT en RvdK overleggen.")
+    assert defined["spelled_out"] == defined["definition"] == 1.0
+    assert listed["spelled_out"] == listed["definition"] == 0.0
+
+
+@pytest.mark.parametrize("field, value, feature", [
+    ("thema", "lokale-teams-versterken", "thema_tag"), ("regio", "Zeeland", "regio"),
+])
+def test_a_tag_the_query_names(field, value, feature):
+    query = "lokale teams versterken" if feature == "thema_tag" else "teams Zeeland"
+    assert values(query, "Een tekst.", **{field: value})[feature] == 1.0
+    assert values(query, "Een tekst.")[feature] == 0.0
+
+
+def test_title_and_section_matches_and_the_document_type():
+    got = values("klantreis", "Tekst.", section="Aanpak › Klantreis", title="Plan klantreis", type="factsheet")
+    assert got["section"] == got["title"] == 1.0 and got["type_factsheet"] == 1.0 and got["type_projectplan"] == 0
+
+
+def test_relevance_feedback_counts_the_words_of_the_best_stage1_passages():
+    concepts = query_concepts(analyse(parse("klantreis")))
+    top = [Hit({"text": "De klantreis en de ervaringsdeskundige ouders."}, 9.0, n) for n in range(3)]
+    stats = Stats.of(concepts, 300, 100.0, frequency).with_feedback(top, concepts, frequency)
+    assert "ervaringsdeskundig" in stats.feedback and "klantreis" not in stats.feedback
+    hit = Hit({"text": "Ervaringsdeskundige ouders vertellen.", "section": "", "title": "", "type": ""}, 1.0, 9)
+    assert features(concepts, stats, hit, 9.0)["feedback"] > 0.5

@@ -1,0 +1,28 @@
+"""Tests for kennisbank.search.rerank: the fitted model as data, its scores, order and explanation."""
+from __future__ import annotations
+
+import json
+
+from kennisbank.index import Hit
+from kennisbank.search import rerank
+from kennisbank.search.features import FEATURES
+
+
+def test_the_shipped_model_was_fitted_with_a_report_on_every_feature():
+    raw = json.loads(rerank.MODEL_FILE.read_text(encoding="utf-8"))
+    model = rerank.load()
+    assert model.features == FEATURES and len(model.weights) == len(FEATURES)
+    report = raw["report"]
+    assert {"fitted", "folds", "cross_validated", "fold_ndcg"} <= set(report) and len(report["fold_ndcg"]) == 5
+    assert 0 < report["cross_validated"]["ndcg"] <= 1
+
+
+def test_contributions_add_up_to_the_score_and_order_is_best_first():
+    model = rerank.Model(("a", "b"), (2.0, -1.0), (0.0, 0.0), (1.0, 1.0), bias=0.5, same_document=0.0, repeat=0.0)
+    values = {"a": 1.0, "b": 0.5}
+    assert model.contributions(values) == {"a": 2.0, "b": -0.5}
+    assert model.linear(values) == 0.5 + 2.0 - 0.5
+    hits = [Hit({"text": f"tekst {n}", "document_id": str(n)}, 0.0, n) for n in range(3)]
+    ordered = model.order(hits, [{"a": 0.0, "b": 0.0}, {"a": 1.0, "b": 0.0}, {"a": 0.0, "b": 1.0}])
+    assert [h.docnum for h in ordered] == [1, 0, 2]
+    assert all(0 < h.score < 1 for h in ordered) and ordered[0].score > ordered[1].score
