@@ -46,6 +46,21 @@ def test_corpus_is_ingested_once_when_the_index_is_empty(tmp_path, monkeypatch):
     assert index.exists(data)
 
 
+def test_a_subfolder_with_its_own_manifest_is_ingested_too_and_one_without_is_not(tmp_path, monkeypatch):
+    monkeypatch.delenv("KENNISBANK_ENV", raising=False)
+    data, corpus = DataDir(tmp_path / "data"), _corpus(tmp_path)
+    for name, manifest in (("vormen", True), ("bron", False)):
+        (corpus / name).mkdir()
+        (corpus / name / f"{name}.md").write_text(PLAN.replace("Friesland", "Flevoland"), encoding="utf-8")
+        if manifest:
+            (corpus / name / "manifest.json").write_text(
+                f'[{{"file": "{name}.md", "id": "nieuws-{name}", "type": "overig", "region": "Flevoland"}}]',
+                encoding="utf-8")
+    build(data, "127.0.0.1", corpus)
+    assert sorted((r.id, r.region) for r in Store(data).all()) == [("nieuws-vormen", "Flevoland"),
+                                                                     ("plan-friesland", "Friesland")]
+
+
 def test_waitress_serves_the_app_with_its_headers(tmp_path, monkeypatch):
     monkeypatch.delenv("KENNISBANK_ENV", raising=False)
     monkeypatch.setenv("KENNISBANK_SECRET_KEY", "s" * 40)

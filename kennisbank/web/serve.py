@@ -30,15 +30,17 @@ def is_loopback(host: str) -> bool:
 
 
 def ingest_corpus(data: DataDir, corpus: Path) -> int:
-    """Add every supported file of a folder (with its manifest.json) when the index is still empty."""
+    """Add every supported file of a folder (with its manifest.json), and of its subfolders that have a manifest of
+    their own, when the index is still empty."""
     from indexer.metadata import read_manifest
     from kennisbank.documents import SUPPORTED_SUFFIXES, add_path
 
     if index.exists(data) and index.indexed_documents(index.open_index(data, create=False)):
         return 0
-    files = sorted(p for p in corpus.iterdir()
-                   if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and p.name != "README.md")
-    manifest = read_manifest(corpus.resolve())
+    folders = [corpus, *sorted(d for d in corpus.iterdir() if (d / "manifest.json").is_file())]
+    files = [p for folder in folders for p in sorted(folder.iterdir())
+             if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and p.name != "README.md"]
+    manifest = {k: v for folder in folders for k, v in read_manifest(folder.resolve()).items()}
     added = 0
     for path in files:
         outcome = add_path(data, path, manifest.get(path.resolve()))
