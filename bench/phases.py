@@ -184,12 +184,12 @@ def index_composition(data: DataDir) -> dict:
     """MB per kind of whoosh file (pst postings, trm term index, col stored fields and columns) in all segments."""
     from whoosh import index as whoosh_index
 
-    ix = whoosh_index.open_dir(str(data.index.resolve()), indexname=index.INDEX_NAME)
+    ix = whoosh_index.open_dir(str(data.index.resolve()), indexname="passages")
     sizes: dict[str, int] = {}
     for segment in ix._segments():
         storage = segment.open_compound_file(ix.storage) if segment.is_compound() else ix.storage
         for name in storage.list():
-            if segment.is_compound() or name.startswith(f"{index.INDEX_NAME}_{segment.segid}"):
+            if segment.is_compound() or name.startswith(f"passages_{segment.segid}"):
                 kind = name.rsplit(".", 1)[-1]
                 sizes[kind] = sizes.get(kind, 0) + storage.file_length(name)
     return {k: round(v / 2**20, 1) for k, v in sorted(sizes.items(), key=lambda kv: -kv[1])}

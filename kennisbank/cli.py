@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +17,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kennisbank", description="Kennisbank kind- en gezinsbescherming")
     p.add_argument("--data", help="datamap (standaard $KENNISBANK_DATA of ./data)")
     p.add_argument("-v", "--verbose", action="store_true", help="meer logregels")
+    p.add_argument("--engine", dest="new_engine", help="engine voor een nieuwe index: whoosh (standaard) of "
+                                                      "tantivy (grote collecties); standaard $KENNISBANK_ENGINE")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMANDO")
 
     add = sub.add_parser("add", help="bestanden toevoegen (PDF, DOCX, Markdown, tekst)")
@@ -45,7 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     rm = sub.add_parser("remove", help="een document verwijderen")
     rm.add_argument("id")
 
-    sub.add_parser("reindex", help="de index opnieuw opbouwen uit de opgeslagen originelen")
+    reindex = sub.add_parser("reindex", help="de index opnieuw opbouwen uit de opgeslagen originelen")
+    reindex.add_argument("--engine", help="bouw de nieuwe index met deze engine: whoosh of tantivy "
+                                          "(standaard: die van de huidige index)")
     sub.add_parser("check", help="controleer of opslag en index overeenkomen")
 
     search = sub.add_parser("search", help="zoeken in passages")
@@ -112,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.verbose:  # pypdf's repair notes name no file; a refused file gets its own line anyway
         logging.getLogger("pypdf").setLevel(logging.ERROR)
     data = resolve(args.data)
+    if args.new_engine:  # the engine new indexes get; an existing one is always opened by its own
+        os.environ["KENNISBANK_ENGINE"] = args.new_engine
     from kennisbank import commands, taxonomie  # the command bodies; imported here so --help stays instant
 
     handler = getattr(commands, f"cmd_{args.command}")

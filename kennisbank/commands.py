@@ -53,6 +53,8 @@ def _guard(fn):
             return fn(data, args)
         except (index.BusyError, index.IndexDamagedError) as exc:
             raise UserError(str(exc)) from exc
+        except BrokenPipeError:
+            raise  # output piped into `head`: cli.main ends quietly
         except OSError as exc:
             raise UserError(f"kan niet schrijven in de datamap {data.root}: {exc.strerror or exc}") from exc
     return wrapper
@@ -256,16 +258,22 @@ def cmd_remove(data: DataDir, args: Namespace) -> int:
 
 @_guard
 def cmd_reindex(data: DataDir, args: Namespace) -> int:
+    from kennisbank import index
     from kennisbank.documents import reindex
 
-    count, problems = reindex(data, progress=_progress)
-    print(f"index opnieuw opgebouwd: {count} documenten")
+    try:
+        engine = index.chosen(args.engine) if args.engine else None
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    count, problems = reindex(data, progress=_progress, engine=engine)
+    print(f"index opnieuw opgebouwd: {count} documenten (engine: {index.built_by(data.index)})")
     for o in problems:
         print(f"overgeslagen: {o.doc_id}: {o.message}", file=sys.stderr)
     return 1 if problems else 0
 
 
 def cmd_check(data: DataDir, args: Namespace) -> int:
+    from kennisbank import index
     from kennisbank.documents import check
 
     problems = check(data)
@@ -273,6 +281,8 @@ def cmd_check(data: DataDir, args: Namespace) -> int:
         print(line)
     if not problems:
         print("in orde: opslag en index komen overeen")
+    if index.exists(data):  # on stderr: stdout stays one line per problem
+        print(f"index gebouwd door: {index.built_by(data.index)}", file=sys.stderr)
     return 1 if problems else 0
 
 

@@ -158,15 +158,17 @@ def remove(data_dir: DataDir, doc_id: str) -> Record | None:
 
 
 @with_data_layer
-def reindex(data_dir: DataDir, progress=None) -> tuple[int, list[Outcome]]:
-    """Rebuild the whole index from the stored originals and records; swap it in only when complete."""
+def reindex(data_dir: DataDir, progress=None, engine: str | None = None) -> tuple[int, list[Outcome]]:
+    """Rebuild the whole index from the stored originals and records; swap it in only when complete. The new
+    generation is built by `engine` when given (a data dir converts to it), else by the active one's."""
     from indexer.pipeline import prepare
 
     store = Store(data_dir.ensure())
     problems: list[Outcome] = []
     count = 0
     with index.write_lock(data_dir):
-        ix = index.new_index(data_dir)
+        current = index.built_by(data_dir.index) if index.exists(data_dir) else None
+        ix = index.new_index(data_dir, engine or current)
         records = store.all()
         try:
             with index.writer(ix) as w:

@@ -9,6 +9,7 @@ from collections import Counter
 from typing import Any
 
 from kennisbank import index
+from kennisbank.index.query import Term
 from kennisbank.search.facets import facet_label
 from kennisbank.search.filters import filter_query
 from kennisbank.store import Record, RecordStatus, Store
@@ -27,22 +28,21 @@ def nieuwste(engine: Any, filters: dict[str, list[str]] | None = None, offset: i
                      key=lambda r: (r.added, r.id), reverse=True)
     if not records or not index.exists(engine.data):
         return out
-    sets = engine.docsets()
-    within = sets.query(fq)
+    s = engine.searcher()
     facets: dict[str, Counter] = {name: Counter() for name in FACETS}
     matched = []
     for record in records:
-        passages = sets.term("document_id", record.id)
-        if not passages & within:
+        own = Term("document_id", record.id)
+        if not s.count(own, fq):
             continue
-        matched.append((record, passages))
-        counts = sets.facet_counts(passages & within, tuple(FACETS.values()))
+        matched.append(record)
+        counts = s.facets(own, fq, tuple(FACETS.values()))
         for name, field in FACETS.items():
             facets[name].update(facet_label(value) for value in counts[field])
     out["total"] = len(matched)
     out["facets"] = {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for name, c in facets.items()}
-    out["documents"] = [describe(record, sets.facet_counts(passages, ("thema",))["thema"])
-                        for record, passages in matched[offset:offset + limit]]
+    out["documents"] = [describe(record, s.facets(Term("document_id", record.id), None, ("thema",))["thema"])
+                        for record in matched[offset:offset + limit]]
     return out
 
 

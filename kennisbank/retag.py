@@ -36,7 +36,7 @@ def run(data: DataDir, progress: Progress | None = None) -> tuple[int, int]:
     if not index.exists(data):
         return 0, 0
     active = index.open_index(data, create=False)
-    if index.stale_rules(data) or not index.stores_headings(active):
+    if index.stale_rules(data) or not active.stores_headings():
         from kennisbank.documents import reindex
 
         count, _ = reindex(data, progress)

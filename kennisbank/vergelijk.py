@@ -102,16 +102,15 @@ def evidence(engine: Engine, thema: str, regions: list[str] | None = None) -> di
 
 @with_data_layer
 def matrix(engine: Engine, regions: list[str] | None = None) -> dict:
-    """Regions x vraagstukken: passage counts per cell, ANDs of cached postings bitsets (no stored fields read)."""
+    """Regions x vraagstukken: passage counts per cell, counted by the index (no stored fields read)."""
     names = _region_names(regions)
     tax = load_taxonomie()
-    sets = engine.docsets()
-    per_region = {name: sets.term("passage_regio", name) for name in names}
+    s = engine.searcher()
     cells = []
     for concept in tax.vraagstukken:
-        docs = sets.term("thema", concept.id)
+        counts = s.facets(Term("thema", concept.id), None, ("passage_regio",))["passage_regio"]
         for name in names:
-            n = (docs & per_region[name]).bit_count()
+            n = counts.get(name, 0)
             cells.append({"region": name, "vraagstuk": concept.id, "passages": n, "addressed": n >= MIN_PASSAGES})
     return {"rule": RULE, "regions": names,
             "vraagstukken": [{"id": c.id, "label": c.label} for c in tax.vraagstukken], "cells": cells}

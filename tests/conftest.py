@@ -71,20 +71,35 @@ def password_hash() -> str:
 
 
 @pytest.fixture(scope="session")
-def shared_data(tmp_path_factory) -> DataDir:
-    """A data dir with the five shared PDFs ingested with their manifest; built once, keep it read-only."""
+def shared_data_for(tmp_path_factory) -> Callable[[str], DataDir]:
+    """Data dirs with the five shared PDFs ingested with their manifest, one per index engine; each built once
+    (on first use), keep them read-only."""
     from indexer.metadata import read_manifest
+    from kennisbank import index
     from kennisbank.documents import add_path
 
-    folder = SHARED / "pdf"
-    if not folder.is_dir():
-        pytest.skip("het gedeelde corpus (../shared/corpus/pdf) ontbreekt")
-    data = DataDir(tmp_path_factory.mktemp("gedeeld")).ensure()
-    manifest = read_manifest(folder.resolve())
-    for path in sorted(folder.glob("*.pdf")):
-        outcome = add_path(data, path, manifest.get(path.resolve()))
-        assert outcome.ok, f"{path.name}: {outcome.message}"
-    return data
+    built: dict[str, DataDir] = {}
+
+    def build(engine: str = "whoosh") -> DataDir:
+        if engine not in built:
+            folder = SHARED / "pdf"
+            if not folder.is_dir():
+                pytest.skip("het gedeelde corpus (../shared/corpus/pdf) ontbreekt")
+            data = DataDir(tmp_path_factory.mktemp(f"gedeeld-{engine}")).ensure()
+            index.open_index(data, engine_name=engine)
+            manifest = read_manifest(folder.resolve())
+            for path in sorted(folder.glob("*.pdf")):
+                outcome = add_path(data, path, manifest.get(path.resolve()))
+                assert outcome.ok, f"{path.name}: {outcome.message}"
+            built[engine] = data
+        return built[engine]
+    return build
+
+
+@pytest.fixture(scope="session")
+def shared_data(shared_data_for) -> DataDir:
+    """The shared PDFs in a whoosh index (the default engine); built once, keep it read-only."""
+    return shared_data_for("whoosh")
 
 
 @pytest.fixture

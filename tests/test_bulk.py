@@ -39,7 +39,7 @@ def plan(n: int, token: str | None = None) -> tuple[str, bytes, dict]:
 
 def generation(data: DataDir) -> int:
     """The index's commit generation."""
-    return index.open_index(data, create=False).latest_generation()
+    return index.open_index(data, create=False).ix.latest_generation()  # whoosh counts its commits
 
 
 def hits(data: DataDir, text: str) -> list[str]:

@@ -131,7 +131,7 @@ def test_document_lifecycle_add_present_replace_remove_reindex_check(tmp_path):
     broken = run("check", data=data)
     assert broken.returncode == 1 and "reindex" in broken.stdout
     rebuilt = run("reindex", data=data)
-    assert (rebuilt.returncode, rebuilt.stdout.strip()) == (0, "index opnieuw opgebouwd: 1 documenten")
+    assert (rebuilt.returncode, rebuilt.stdout.strip()) == (0, "index opnieuw opgebouwd: 1 documenten (engine: whoosh)")
     assert json.loads(run("search", "--json", "flamingoschema", data=data).stdout)["total"] == 1
     assert run("check", data=data).returncode == 0
 

@@ -344,7 +344,7 @@ def test_index_of_an_older_schema_asks_for_reindex(complete, tmp_path):
 
     shutil.rmtree(data.index.resolve())
     data.index.resolve().mkdir()
-    whoosh_index.create_in(str(data.index), Schema(pid=ID(stored=True)), indexname=index.INDEX_NAME)
+    whoosh_index.create_in(str(data.index), Schema(pid=ID(stored=True)), indexname="passages")
     search = cli(data, "search", WORD)
     no_traceback(search)
     assert search.returncode == 2 and "kennisbank reindex" in search.stderr

@@ -41,7 +41,7 @@ _STORED_NAMES = ("WordTokenizer", "FoldFilter", "DutchStopFilter", "DecompoundFi
 def __getattr__(name: str) -> Any:
     """The index's own analyzer classes under the import path its stored schema names (loaded on demand)."""
     if name in _STORED_NAMES:
-        from kennisbank.index import analyzers
+        from kennisbank.index.whoosh_engine import analyzers
 
         return getattr(analyzers, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

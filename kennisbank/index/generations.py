@@ -1,26 +1,23 @@
 """Index generations in the data dir: open the active one, build a new one beside it, switch atomically.
 
 data/index is a link to the active generation folder (data/index-<n>); `reindex` fills a new generation and
-`activate` points the link at it in one step. Each generation records the rules fingerprint it was built with.
+`activate` points the link at it in one step. Each generation records the engine that built it, the rules
+fingerprint and the taxonomy version it was built with.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import shutil
 from pathlib import Path
-from typing import Any
-
-from whoosh import index as whoosh_index
 
 from indexer import PIPELINE_VERSION
 from kennisbank import taxonomie
 from kennisbank.analysis import configure, fingerprint
 from kennisbank.config import DataDir
-from kennisbank.index.schema import make_schema
+from kennisbank.index import engine
+from kennisbank.index.engine import Generation
 
-INDEX_NAME = "passages"
 RULES_FILE = "taalregels.txt"  # the rules fingerprint an index generation was built with
 TAGS_FILE = "taxonomie.txt"  # the version of the taxonomy its passages were tagged with (taxonomie.load().version)
 
@@ -30,18 +27,13 @@ class IndexDamagedError(RuntimeError):
 
 
 def exists(data: DataDir) -> bool:
-    """True when the data dir holds an index (a table of contents; whether it is readable shows on opening)."""
-    return any(data.index.glob(f"_{INDEX_NAME}_*.toc"))
+    """True when the data dir holds an index (whether it is readable shows on opening)."""
+    return data.index.is_dir() and engine.has_index(data.index)
 
 
 def expected(data: DataDir) -> bool:
     """True when an index should be there: the link to one was made, or the store has documents."""
     return data.index.is_symlink() or data.index.exists() or any(data.records.glob("*.json"))
-
-
-@functools.lru_cache(maxsize=1)
-def _field_names() -> frozenset[str]:
-    return frozenset(make_schema().names())
 
 
 def _use_word_cache(data: DataDir) -> None:
@@ -56,8 +48,9 @@ def _use_word_cache(data: DataDir) -> None:
 _configured: dict[str, Path] = {}
 
 
-def open_index(data: DataDir, create: bool = True) -> Any:
-    """Open the index, creating an empty one when there is none (and create is True)."""
+def open_index(data: DataDir, create: bool = True, engine_name: str | None = None) -> Generation:
+    """Open the active index generation, by the engine that built it; when there is none (and create is True),
+    create an empty one with the chosen engine ($KENNISBANK_ENGINE, else whoosh)."""
     _use_word_cache(data)
     if not exists(data):
         if expected(data):  # never start a new, empty index over documents that the store still has
@@ -66,30 +59,27 @@ def open_index(data: DataDir, create: bool = True) -> Any:
         if not create:
             raise IndexDamagedError(f"geen index in {data.root}; voeg documenten toe of draai 'kennisbank reindex'")
         data.root.mkdir(parents=True, exist_ok=True)
-        ix = new_index(data)
+        ix = new_index(data, engine_name)
         activate(data, ix)
         return ix
     try:
-        ix = whoosh_index.open_dir(str(data.index), indexname=INDEX_NAME)
-        ix.doc_count()  # reads the segment list, so a damaged TOC shows here, not in the first search
-    except Exception as exc:  # whoosh raises many kinds here; all mean the same to the user
+        return engine.open_generation(data.index.resolve())
+    except Exception as exc:  # every engine raises its own kinds here; all mean the same to the user
         raise IndexDamagedError(
-            f"de index in {data.index} is beschadigd of onleesbaar ({type(exc).__name__}: {exc}); "
+            f"de index in {data.index} ({engine.built_by(data.index)}) is beschadigd of onleesbaar ({exc}); "
             "herstel hem met 'kennisbank reindex'") from exc
-    if frozenset(ix.schema.names()) != _field_names():
-        raise IndexDamagedError(f"de index in {data.index} is gemaakt door een andere versie van Kennisbank "
-                                "(andere velden); bouw hem opnieuw op met 'kennisbank reindex'")
-    return ix
 
 
-def new_index(data: DataDir) -> Any:
-    """An empty index in a fresh generation folder beside the active one (not active yet)."""
+def new_index(data: DataDir, engine_name: str | None = None) -> Generation:
+    """An empty index in a fresh generation folder beside the active one (not active yet), built by the named
+    engine, else the chosen one ($KENNISBANK_ENGINE, else whoosh)."""
+    name = engine.chosen(engine_name)
     existing = [int(p.name.split("-")[1]) for p in data.generations() if p.name.split("-")[1].isdigit()]
     folder = data.generation(max(existing, default=0) + 1)
     folder.mkdir(parents=True)
     (folder / RULES_FILE).write_text(rules_fingerprint() + "\n", encoding="utf-8")
     (folder / TAGS_FILE).write_text(taxonomie.load(data).version + "\n", encoding="utf-8")
-    return whoosh_index.create_in(str(folder), make_schema(), indexname=INDEX_NAME)
+    return engine.create(folder, name)
 
 
 def rules_fingerprint() -> str:
@@ -130,7 +120,7 @@ def stale_tags(data: DataDir) -> str | None:
             "de webserver, of maak hem af met 'kennisbank jobs --run'")
 
 
-def building(data: DataDir) -> list[Any]:
+def building(data: DataDir) -> list[Generation]:
     """The generations beside the active one that still open and were made under the current rules and taxonomy
     (one a re-tag left when it was stopped); others are removed."""
     active, wanted, version = data.index.resolve(), rules_fingerprint(), taxonomie.load(data).version
@@ -141,7 +131,7 @@ def building(data: DataDir) -> list[Any]:
         marker = folder / RULES_FILE
         try:
             if marker.read_text(encoding="utf-8").strip() == wanted and tags_version(folder) == version:
-                found.append(whoosh_index.open_dir(str(folder), indexname=INDEX_NAME))
+                found.append(engine.open_generation(folder))
                 continue
         except Exception:  # unreadable or half-made: start again
             pass
@@ -149,9 +139,9 @@ def building(data: DataDir) -> list[Any]:
     return found
 
 
-def activate(data: DataDir, ix: Any) -> None:
+def activate(data: DataDir, ix: Generation) -> None:
     """Point data/index at the folder of ix in one atomic step and remove older generations."""
-    folder = Path(ix.storage.folder)
+    folder = ix.folder
     tmp = data.index_link_tmp
     tmp.unlink(missing_ok=True)
     tmp.symlink_to(folder.name)
@@ -163,8 +153,8 @@ def activate(data: DataDir, ix: Any) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def discard(data: DataDir, ix: Any) -> None:
+def discard(data: DataDir, ix: Generation) -> None:
     """Remove an index generation that was never activated (a failed or interrupted rebuild)."""
-    folder = Path(ix.storage.folder)
+    folder = ix.folder
     if folder.resolve() != data.index.resolve() and folder.parent == data.root:
         shutil.rmtree(folder, ignore_errors=True)

@@ -1,6 +1,6 @@
 """What a search asks of the index, in its own small vocabulary: the engine translates it to its library.
 
-Fields are those of `schema`; texts are index terms (stems as the analysis chains make them).
+Fields are those of `fields`; texts are index terms (stems as the analysis chains make them).
 
 >>> str(Or([Term("text", "gezin", boost=2.0), Phrase("text", ["lokal", "team"], slop=2)]))
 '(text:gezin^2.0 OR text:"lokal team"~2)'
@@ -52,18 +52,6 @@ class Phrase(Node):
 
     def __str__(self) -> str:
         return f'{self.field}:"{" ".join(self.words)}"' + (f"~{self.slop}" if self.slop > 1 else "") + _boost(self)
-
-
-@dataclass(frozen=True)
-class Near(Node):
-    """Passages where all these terms stand within `slop` positions of each other, in any order."""
-
-    terms: tuple[Term, ...]
-    slop: int
-    boost: float = 1.0
-
-    def __str__(self) -> str:
-        return f"NEAR{self.slop}({', '.join(map(str, self.terms))}){_boost(self)}"
 
 
 @dataclass(frozen=True)
@@ -159,5 +147,5 @@ def all_of(parts: list[Node]) -> Node:
     return And(parts) if len(parts) > 1 else parts[0]
 
 
-__all__ = ["Node", "Term", "Phrase", "Near", "And", "Or", "AndMaybe", "AndNot", "Constant", "Every", "Nothing",
+__all__ = ["Node", "Term", "Phrase", "And", "Or", "AndMaybe", "AndNot", "Constant", "Every", "Nothing",
            "any_of", "all_of"]

@@ -36,10 +36,6 @@ class Engine:
         """An up-to-date searcher (cheap when nothing changed)."""
         return self._index.searcher()
 
-    def docsets(self) -> Any:
-        """Bitsets of matching passages for the current searcher (counts and facets without scoring)."""
-        return self.searcher().docsets()
-
     @property
     def is_open(self) -> bool:
         """Whether the index is open (read since the last close)."""
@@ -76,11 +72,11 @@ class Engine:
         answer["suggestion"], variants, analysed = _variants(s, parsed, analysed, typed)
         found = self.candidates(s, variants, analysed, fq, max(STAGE1_DEPTH, offset + limit))
         ranked = rank.cap_sections(found.ranked())
-        sets = s.docsets()
-        matched = found.shown(ranked)  # counted and faceted from bitsets, without scoring
-        answer["total"] = max(matched.bit_count(), len(ranked))
+        fill = [hit for hit in ranked if not found.holds(hit)]  # topping up a short first page
+        answer["total"] = max(s.count(found.matched, fq) + len(fill), len(ranked))  # counted exactly, not scored
         if facets:
-            answer["facets"] = facet_counts(sets.facet_counts(matched, tuple(FACET_FIELDS.values())))
+            counted = s.facets(found.matched, fq, tuple(FACET_FIELDS.values()))
+            answer["facets"] = facet_counts(_with_values(counted, fill))
         marks = highlight.Marks.of(variants)
         for hit in ranked[offset:offset + limit]:
             answer["hits"].append(_hit(hit, marks, found.explain(hit) if explain else None, not found.holds(hit)))
@@ -103,14 +99,14 @@ class Engine:
         loose = any_of([v.loose for v in variants if v.loose])
         hits = s.search(loose or Every(), filter=fq, limit=depth)
         query = query_concepts(analysed)
-        sets = s.docsets()
-        own = sets.query(any_of([v.matched for v in variants if v.matched]) or Every()) & sets.query(fq)
+        matched = any_of([v.matched for v in variants if v.matched]) or Every()
+        own = s.matching(matched, fq, hits)
         if loose is None or not query.concepts:
-            return Found(hits, query, [], own)
+            return Found(hits, query, [], matched, own)
         stats = Stats.of(query, s.doc_count(), s.mean_length("text"), s.doc_frequency)
         stats = stats.with_feedback(hits, query, s.doc_frequency)
         best = max((float(h.score or 0) for h in hits), default=0.0)
-        return Found(hits, query, [features(query, stats, h, best) for h in hits], own)
+        return Found(hits, query, [features(query, stats, h, best) for h in hits], matched, own)
 
 def _variants(s: index.Searcher, parsed: ParsedQuery, analysed: AnalysedQuery,
               typed: QueryPlan) -> tuple[str | None, list[QueryPlan], AnalysedQuery]:
@@ -121,6 +117,17 @@ def _variants(s: index.Searcher, parsed: ParsedQuery, analysed: AnalysedQuery,
         return suggestion, [typed], analysed
     corrected = analyse(parsed, words_override=corrected_words, known=_known(s))
     return suggestion, [plan(corrected), typed], corrected
+
+
+def _with_values(counted: dict[str, dict[Any, int]], hits: list[Any]) -> dict[str, dict[Any, int]]:
+    """Facet counts with the values of these hits added (index field -> value -> passages)."""
+    for hit in hits:
+        for field, counts in counted.items():
+            value = hit.get(field)
+            values = [v for v in value.split(",") if v] if field in index.TAG_FIELDS else [value]
+            for v in values:
+                counts[v] = counts.get(v, 0) + 1
+    return counted
 
 
 def _known(s: index.Searcher):
@@ -167,7 +174,8 @@ class Found:
     hits: list[Any]
     query: QueryConcepts
     values: list[dict[str, float]]
-    own: int  # the passages holding a concept in its own forms (a bitset of docnums)
+    matched: Node  # the passages holding a concept in its own forms
+    own: set[int]  # which candidates (by number) matched holds
 
     def ranked(self, model: rerank.Model | None = None) -> list[Any]:
         """The passages found, best first: those holding a concept in its own forms, then (to fill a first page
@@ -180,14 +188,7 @@ class Found:
 
     def holds(self, hit: Any) -> bool:
         """Whether a hit holds a concept of the query in its own forms."""
-        return bool(self.own >> hit.docnum & 1)
-
-    def shown(self, ranked: list[Any]) -> int:
-        """The passages a search finds (a bitset): `own`, and those of `ranked` that filled the first page."""
-        bits = self.own
-        for hit in ranked:
-            bits |= 1 << hit.docnum
-        return bits
+        return hit.docnum in self.own
 
     def explain(self, hit: Any) -> dict[str, float]:
         """Each feature's contribution to a hit's score."""

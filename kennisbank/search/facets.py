@@ -13,7 +13,11 @@ def facet_counts(counted: dict[str, dict[Any, int]]) -> dict[str, dict[str, int]
     out: dict[str, dict[str, int]] = {}
     for name, field in FACET_FIELDS.items():
         groups = counted[field]
-        counts = {facet_label(k): v for k, v in groups.items() if k not in (None, "", b"")}
+        counts: dict[str, int] = {}
+        for key, n in groups.items():
+            if key not in (None, "", b""):
+                label = facet_label(key)  # True and "t" are both "ja": counted together
+                counts[label] = counts.get(label, 0) + n
         out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     return out
 

@@ -62,7 +62,7 @@ def key_terms(searcher: Any, texts: list[str], limit: int = KEY_TERMS) -> list[t
         terms = [t.text for t in whole_analyzer()(text, mode="index")]
         counts.update(terms)
         own.update(set(terms))
-    total = searcher.passage_count()
+    total = searcher.doc_count()
     weighted = []
     for term, tf in counts.items():
         if term.isdigit() or term in _region_terms():
@@ -124,7 +124,7 @@ def _like(searcher: Any, texts: list[str], doc_id: str, size: int, limit: int) -
     top = terms[0][1]
     query = Or([Term("text", term, boost=round(weight / top, 4)) for term, weight in terms])
     # The own document's passages are skipped while reading: cheaper than an exclusion over a long query.
-    mine = searcher.docsets().count(Term("document_id", doc_id))
+    mine = searcher.count(Term("document_id", doc_id))
     own = [shingles(text) for text in texts]
     kept: list[set] = []
     hits = []

@@ -1,4 +1,4 @@
-"""Fixtures of the index tests: an empty data dir, and small documents to write into it."""
+"""Fixtures of the index tests: each engine in turn, an empty data dir, and small documents to write into it."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -10,9 +10,23 @@ from kennisbank import index
 from kennisbank.config import DataDir
 
 
+@pytest.fixture(params=index.ENGINES)
+def engine_name(request, monkeypatch) -> str:
+    """Each index engine in turn, as the one new indexes are made with."""
+    monkeypatch.setenv(index.ENGINE_VAR, request.param)
+    return request.param
+
+
 @pytest.fixture
-def data(tmp_path) -> DataDir:
+def data(tmp_path, engine_name) -> DataDir:
+    """An empty data dir whose index will be made by the engine under test."""
     return DataDir(tmp_path / "data").ensure()
+
+
+@pytest.fixture(scope="session", params=index.ENGINES)
+def shared_data(request, shared_data_for) -> DataDir:
+    """The shared PDFs indexed by each engine in turn."""
+    return shared_data_for(request.param)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ def test_activate_switches_to_the_new_generation_and_drops_the_old(data, meta, p
     old = index.open_index(data)
     index.replace_document(old, meta(), "a" * 64, passages("oude tekst over de klantreis"))
     new = index.new_index(data)
-    assert new.storage.folder.endswith("index-2")
+    assert new.folder.name == "index-2"
     index.replace_document(new, meta("plan-b"), "b" * 64, passages("nieuwe tekst"))
     assert pids(index.open_index(data)) == ["plan-a:0"]  # not active yet
     index.activate(data, new)
@@ -67,7 +67,7 @@ def test_a_generation_records_the_taxonomy_version_of_its_tags(data):
 def test_building_reopens_a_generation_of_the_same_rules_and_taxonomy_and_drops_others(data):
     index.open_index(data)
     left = index.new_index(data)
-    assert [ix.storage.folder for ix in index.building(data)] == [left.storage.folder]
+    assert [ix.folder for ix in index.building(data)] == [left.folder]
     data.taxonomie.mkdir()
     (data.taxonomie / "regios.toml").write_text('verwijderd = ["zeeland"]\n', encoding="utf-8")
     assert index.building(data) == [] and not data.generation(2).exists()

@@ -1,14 +1,14 @@
 """Every workaround for a whoosh bug, in one place: what it works around, and in which version.
 
 All of them concern whoosh-reloaded 2.7.5 (the pinned version; whoosh 2.7.4 has the same code). When whoosh
-is upgraded, check each against the new version (tests/index/test_workarounds.py) and drop what it fixes.
+is upgraded, check each against the new version (tests/index/whoosh_engine/test_workarounds.py) and drop what
+it fixes.
 
 1. `AndNotMatcher` let an excluded passage through as the first hit of a segment (whoosh-community/whoosh#419),
    and, in a search with a limit, `AndNotMatcher.replace()` hands the collector's minimum score on to the
    required side, which then skips passages that belong in the top (57 of 60 random "-word" searches of the
    shared corpus lost some): both patched by `apply()` when the index package is imported.
-2. A span query's boost is ignored when scoring: `SpanNear` applies it.
-3. `Searcher.refresh()` reuses a segment's reader with its old deletions and keeps segments that a merge or a
+2. `Searcher.refresh()` reuses a segment's reader with its old deletions and keeps segments that a merge or a
    reindex replaced, so removed passages stay and others double: `reading.OpenIndex` never calls it and opens
    the index afresh instead.
 """
@@ -16,9 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from whoosh import matching
 from whoosh.matching.binary import AndNotMatcher
-from whoosh.query import spans
 
 _applied: list[bool] = []
 
@@ -44,16 +42,3 @@ def apply() -> None:
     AndNotMatcher._find_first = _find_first
     AndNotMatcher.replace = _replace
     _applied.append(True)
-
-
-class SpanNear(spans.SpanNear2):
-    """whoosh's SpanNear2 (any order) with its boost applied."""
-
-    def __init__(self, qs: list[Any], slop: int, boost: float = 1.0):
-        super().__init__(qs, slop=slop, ordered=False)
-        self.boost = boost
-
-    def matcher(self, searcher: Any, context: Any = None) -> Any:
-        """The span matcher, its scores multiplied by the boost."""
-        m = super().matcher(searcher, context)
-        return m if self.boost == 1.0 or not m.is_active() else matching.WrappingMatcher(m, self.boost)

@@ -7,7 +7,7 @@ from whoosh import sorting
 from kennisbank import bulk, documents, index
 from kennisbank.config import DataDir
 from kennisbank.index.query import Every, Term
-from kennisbank.index.translate import to_whoosh
+from kennisbank.index.whoosh_engine.translate import to_whoosh
 from kennisbank.search.engine import Engine
 from kennisbank.search.facets import FACET_FIELDS
 from kennisbank.search.filters import filter_query
@@ -63,9 +63,9 @@ def test_deleted_passages_are_not_counted(tmp_path):
     bulk.add_many(data, files, batch=3)  # one segment with all three
     engine = Engine(data)
     term = Term("text", "kwartelnest")
-    assert engine.docsets().count(term) == 2
+    assert engine.searcher().docsets().count(term) == 2
     documents.remove(data, "p0")
-    sets = engine.docsets()  # a new searcher after the delete: the cached segment bitset is masked
+    sets = engine.searcher().docsets()  # a new searcher after the delete: the cached segment bitset is masked
     assert sets.count(term) == 1 == whoosh_count(engine.searcher(), term, None)
     assert sets.count(Every()) == engine.searcher().raw.doc_count()
     engine.close()

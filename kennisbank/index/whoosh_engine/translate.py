@@ -14,7 +14,6 @@ from typing import Any
 from whoosh import query as Q
 
 from kennisbank.index import query as N
-from kennisbank.index.workarounds import SpanNear
 
 
 @singledispatch
@@ -31,11 +30,6 @@ def _(node: N.Term) -> Q.Query:
 @to_whoosh.register
 def _(node: N.Phrase) -> Q.Query:
     return Q.Phrase(node.field, list(node.words), slop=node.slop, boost=node.boost)
-
-
-@to_whoosh.register
-def _(node: N.Near) -> Q.Query:
-    return SpanNear([to_whoosh(t) for t in node.terms], node.slop, node.boost)
 
 
 @to_whoosh.register

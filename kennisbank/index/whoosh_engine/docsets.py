@@ -15,7 +15,7 @@ import numpy as np
 from whoosh.matching.wrappers import FilterMatcher
 
 from kennisbank.index import query as N
-from kennisbank.index.translate import to_whoosh
+from kennisbank.index.whoosh_engine.translate import to_whoosh
 
 MAX_TERMS = 1024  # cached bitsets per segment: at most 1024 x (passages / 8) bytes in all, 45 MB at 360,000
 MAX_SEGMENTS = 64

@@ -1,4 +1,4 @@
-"""Tests for kennisbank.index.schema: a passage's fields, and the stored fields read back for re-tagging."""
+"""Tests for kennisbank.index.fields: a passage's fields, and the stored fields read back for re-tagging."""
 from __future__ import annotations
 
 from kennisbank import index
@@ -9,7 +9,7 @@ def test_stored_fields_give_back_the_passage_they_were_written_from(data, meta, 
     written[0].headings = ("Aanpak / stappen",)
     ix = index.open_index(data)
     index.replace_document(ix, meta(), "a" * 64, written)
-    assert index.stores_headings(ix)
+    assert ix.stores_headings()
     with index.searcher(ix) as s:
         for fields, passage in zip(s.passages("plan-a"), written):
             back_meta, sha, back = index.stored_passage(fields)

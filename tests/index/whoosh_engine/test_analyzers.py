@@ -1,4 +1,4 @@
-"""Tests for kennisbank.index.analyzers: whoosh indexes exactly the terms of the analysis chains."""
+"""Tests for kennisbank.index.whoosh_engine.analyzers: whoosh indexes exactly the terms of the analysis chains."""
 from __future__ import annotations
 
 import pickle
@@ -10,7 +10,7 @@ from whoosh.query import And, Term
 
 from kennisbank import analysis
 from kennisbank.analysis import query_forms
-from kennisbank.index.analyzers import whoosh_analyzer
+from kennisbank.index.whoosh_engine.analyzers import whoosh_analyzer
 
 
 def text_analyzer():

@@ -1,23 +1,9 @@
-"""Tests for kennisbank.index.workarounds: each whoosh bug it works around stays worked around."""
+"""Tests for kennisbank.index.whoosh_engine.workarounds: each whoosh bug it works around stays worked around."""
 from __future__ import annotations
 
 from kennisbank import index
 from kennisbank.index.query import AndNot, Or, Term
-from kennisbank.index.translate import to_whoosh
-from kennisbank.index.workarounds import SpanNear
 from kennisbank.search.engine import Engine
-
-
-def test_proximity_boost_weighs_in(shared_data):
-    """whoosh ignores a span query's own boost; our SpanNear applies it."""
-    engine = Engine(shared_data)
-    s = engine.searcher()
-    terms = [to_whoosh(Term("text", "verklarend")), to_whoosh(Term("text", "analys"))]
-    plain = {h.docnum: h.score for h in s.raw.search(SpanNear(terms, 2), limit=5)}
-    boosted = {h.docnum: h.score for h in s.raw.search(SpanNear(terms, 2, boost=4.0), limit=5)}
-    assert plain and plain.keys() == boosted.keys()
-    assert all(abs(boosted[d] - 4.0 * plain[d]) < 1e-6 for d in plain)
-    engine.close()
 
 
 def test_an_exclusion_also_holds_for_the_first_hit_of_a_segment(data, meta, passages):
