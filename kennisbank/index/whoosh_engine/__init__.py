@@ -3,6 +3,7 @@
 - `schema`: the fields with Kennisbank's analysis chains as whoosh analyzers (`analyzers`).
 - `translate`: query nodes as whoosh queries.
 - `docsets`: exact counts and facets as bitsets, without scoring.
+- `merging`: segments merged by tiers of size, so one add never rewrites the whole index.
 - `workarounds`: the whoosh bugs worked around, and in which version.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from kennisbank.index import fields, lock
 from kennisbank.index import query as N
 from kennisbank.index.engine import Hit
 from kennisbank.index.whoosh_engine.docsets import DocSets
+from kennisbank.index.whoosh_engine.merging import merge_tiers
 from kennisbank.index.whoosh_engine.schema import make_schema
 from kennisbank.index.whoosh_engine.translate import to_whoosh
 from kennisbank.index.whoosh_engine.workarounds import apply as _apply_workarounds
@@ -77,7 +79,7 @@ class WhooshGeneration:
         except BaseException:
             w.cancel()
             raise
-        w.commit()
+        w.commit(mergetype=merge_tiers)
 
     def searcher(self) -> WhooshSearcher:
         """A searcher over the newest committed state."""
