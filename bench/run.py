@@ -150,22 +150,24 @@ def peers_phase(engine: Engine, queries: list[tuple[str, str]], res: dict) -> di
 
 
 def web_phase(data: DataDir, queries: list[str], seconds: float) -> dict:
-    """Searches/s through `kennisbank serve --workers 2` (waitress), without and with an ingest running."""
+    """Searches/s through `kennisbank serve --workers 2` (gunicorn, 2 worker processes of 4 threads), without and
+    with an ingest running."""
     import web_load
 
     log("web: starting kennisbank serve")
-    proc, port = web_load.start_server(data.root, 2, OUT / "serve.log")
-    out: dict = {"server_threads": 2}
+    proc, port = web_load.start_server(data.root, 2, OUT / "serve.log", threads=4)
+    out: dict = {"server_workers": 2, "server_threads": 4}
+    distinct = web_load.distinct_queries(data.root)  # none asked twice: no answer from a worker's search cache
     try:
         web_load.load(port, queries[:50], seconds=2)  # warm-up
         log("web: load without ingest")
-        out["idle"] = web_load.load(port, queries, seconds=seconds, server_pid=proc.pid)
+        out["idle"] = web_load.load(port, distinct, seconds=seconds, server_pid=proc.pid)
         folder = OUT / "work" / "during-load"
         import shutil
         shutil.rmtree(folder, ignore_errors=True)
         ids = web_load.write_manifest_subset(OUT / "corpus-extra", folder, 40, "tijdens-load")
         log("web: load while ingesting")
-        out["during_ingest"] = web_load.with_ingest(port, queries, data.root, folder, seconds, proc.pid)
+        out["during_ingest"] = web_load.with_ingest(port, distinct[::-1], data.root, folder, seconds, proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -73,7 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="de webapplicatie starten")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
-    serve.add_argument("--workers", type=int, default=4, help="threads van de WSGI-server")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="werkprocessen, elk met een eigen index-zoeker (standaard 1; meer dan 1: gunicorn)")
+    serve.add_argument("--threads", type=int, default=4, help="threads per werkproces (standaard 4)")
     serve.add_argument("--corpus", type=Path, help="map om bij een lege index eerst in te lezen")
     return p
 

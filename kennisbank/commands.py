@@ -375,4 +375,4 @@ def cmd_vergelijk(data: DataDir, args: Namespace) -> int:
 def cmd_serve(data: DataDir, args: Namespace) -> int:
     from kennisbank.web.serve import serve
 
-    return serve(data, args.host, args.port, args.workers, args.corpus)
+    return serve(data, args.host, args.port, args.workers, args.corpus, args.threads)

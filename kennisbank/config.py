@@ -66,6 +66,11 @@ class DataDir:
         return self.root / "jobs"
 
     @property
+    def job_worker_lock(self) -> Path:
+        """The file lock held by the one Worker (of any process) that runs this data dir's jobs."""
+        return self.jobs / "worker.lock"
+
+    @property
     def secret_key(self) -> Path:
         """The web app's session key when none is configured (local use only)."""
         return self.root / "secret_key"

@@ -14,6 +14,8 @@ For the web front end:
   reason of refusal), created, updated; None for an unknown id.
 - ``Worker(data)``: a daemon thread, once per process (``start_worker(data)`` does exactly that); it resumes
   unfinished jobs at start-up, then runs new ones (at once if submitted in-process, else within ``poll`` s).
+  Of the Workers of all processes serving one data dir only the one holding data/jobs/worker.lock runs jobs
+  (``worker_active(data)`` says whether one does); the others stand by and take over when its process ends.
 For the CLI: ``add_path`` (foreground; a job is made when OCR starts, so a killed ``add`` can be resumed),
 ``all_jobs`` and ``run_pending`` (``kennisbank jobs [--run]``).
 """
@@ -155,15 +157,34 @@ def status(data: DataDir, job_id: str) -> dict | None:
 
 def _try_lock(data: DataDir, job_id: str) -> int | None:
     """Take the job's lock file (an open fd), or None when another process or thread holds it."""
-    folder = data.jobs
-    folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / f"{job_id}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    return _try_flock(data.jobs / f"{job_id}.lock")
+
+
+def _try_flock(path: Path) -> int | None:
+    """Take a lock file (an open fd; closing it releases the lock), or None when another process or thread holds it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(fd)
         return None
     return fd
+
+
+def worker_active(data: DataDir) -> bool:
+    """True when a Worker, in this process or another, runs the jobs of this data dir (it holds the worker lock)."""
+    try:
+        fd = os.open(data.job_worker_lock, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # released at once by the close below
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 def _new_job(data: DataDir, content: bytes, filename: str, overrides: dict | None, state: str) -> Job:
@@ -370,26 +391,53 @@ def prune(data: DataDir, days: int = KEEP_DAYS) -> int:
 
 
 class Worker(threading.Thread):
-    """Runs the data dir's jobs in the background: unfinished ones at start-up, then new ones as they come."""
+    """Runs the data dir's jobs in the background: unfinished ones at start-up, then new ones as they come.
+
+    Only the Worker that holds the data dir's worker lock runs jobs, so several server processes run them once; the
+    others wait on standby and one takes over within `poll` seconds when the process that ran them ends.
+    """
 
     def __init__(self, data: DataDir, poll: float = 2.0, timeout: float | None = None):
         super().__init__(name="kennisbank-jobs", daemon=True)
         self.data, self.poll, self.timeout = data, poll, timeout
         self._halt = threading.Event()
+        self._lock: int | None = None  # the worker lock's fd while this Worker runs the jobs
+
+    @property
+    def runs_jobs(self) -> bool:
+        """True while this Worker holds the data dir's worker lock (it, not a Worker elsewhere, runs the jobs)."""
+        return self._lock is not None
 
     def run(self) -> None:
-        """Run pending jobs until stopped."""
+        """Run pending jobs until stopped, while holding the worker lock; until then, try to take it every poll."""
+        try:
+            while not self._halt.is_set():
+                if self._lock is None and (fd := _try_flock(self.data.job_worker_lock)) is not None:
+                    self._lock = fd
+                    log.info("jobs: dit proces (pid %d) voert de taken van %s uit", os.getpid(), self.data.root)
+                    self._prune()
+                _wakeup.clear()
+                if self._lock is not None:
+                    self._round()
+                _wakeup.wait(self.poll)
+        finally:
+            if self._lock is not None:
+                os.close(self._lock)
+                self._lock = None
+
+    def _prune(self) -> None:
+        """Remove old jobs once, when this Worker starts to run them."""
         try:
             prune(self.data)
         except OSError as exc:
             log.warning("jobs: opruimen mislukt: %s", exc)
-        while not self._halt.is_set():
-            _wakeup.clear()
-            try:
-                run_pending(self.data, timeout=self.timeout)
-            except Exception:  # a broken job file or a full disk must not end the thread
-                log.exception("jobs: ronde mislukt")
-            _wakeup.wait(self.poll)
+
+    def _round(self) -> None:
+        """Run what is pending; a broken job file or a full disk must not end the thread."""
+        try:
+            run_pending(self.data, timeout=self.timeout)
+        except Exception:
+            log.exception("jobs: ronde mislukt")
 
     def stop(self) -> None:
         """Ask the thread to end after the current job."""

@@ -55,7 +55,7 @@ def server(shared_data, admin, password_hash, tmp_path_factory) -> Iterator[str]
     log = folder / "serve.log"
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-c", "from kennisbank.cli import main; raise SystemExit(main())",
-                                 "--data", str(data.root), "serve", "--port", "0", "--workers", "4"],
+                                 "--data", str(data.root), "serve", "--port", "0", "--threads", "4"],
                                 stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
     try:
         yield _wait_for_url(proc, log)

@@ -109,6 +109,37 @@ def test_worker_resumes_at_start_up_and_reports_failures(tmp_path):
     assert not bad_original.exists()  # a refused file leaves no original behind
 
 
+def test_of_two_workers_of_a_data_dir_one_runs_the_jobs_and_the_other_takes_over(tmp_path):
+    data = DataDir(tmp_path / "data")
+    assert not jobs.worker_active(data)
+    first, second = jobs.Worker(data, poll=0.1), jobs.Worker(data, poll=0.1)
+    first.start()
+    try:
+        _wait_until(lambda: first.runs_jobs)
+        second.start()  # flock is per open file: a second Worker in one process stands by like one in another process
+        time.sleep(0.5)  # several rounds of the standby Worker
+        assert first.runs_jobs and not second.runs_jobs and jobs.worker_active(data)
+        first.stop()
+        first.join(timeout=30)
+        _wait_until(lambda: second.runs_jobs)
+        job_id = jobs.submit(data, SMALL_TEXT.encode("utf-8"), "werkplan.md")
+        _wait_until(lambda: jobs.status(data, job_id)["state"] not in jobs.UNFINISHED)
+        assert jobs.status(data, job_id)["state"] == "klaar"
+    finally:
+        for worker in (first, second):
+            worker.stop()
+            worker.join(timeout=30)
+    assert not jobs.worker_active(data)  # the lock goes with the Worker that held it
+
+
+def _wait_until(condition, seconds: float = 120) -> None:
+    """Poll until condition() holds; fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "niet binnen de tijd"
+        time.sleep(0.05)
+
+
 @needs_tesseract
 def test_restart_during_ocr_resumes_and_adds_exactly_once(tmp_path):
     data = DataDir(tmp_path / "data")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import threading
 import urllib.request
 
+import pytest
+
 from kennisbank import index
 from kennisbank.config import DataDir
 from kennisbank.store import Store
@@ -24,10 +26,11 @@ def _corpus(tmp_path):
     return folder
 
 
-def test_public_host_without_secret_key_refuses_to_start(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("workers", [1, 2])  # with 2, the master refuses before any worker process forks
+def test_public_host_without_secret_key_refuses_to_start(tmp_path, monkeypatch, capsys, workers):
     monkeypatch.delenv("KENNISBANK_SECRET_KEY", raising=False)
     data = DataDir(tmp_path / "data")
-    assert serve(data, host="0.0.0.0", port=0, workers=1) == 2
+    assert serve(data, host="0.0.0.0", port=0, workers=workers) == 2
     assert "KENNISBANK_SECRET_KEY" in capsys.readouterr().err
     assert not data.secret_key.exists()
 

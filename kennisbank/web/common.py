@@ -1,11 +1,14 @@
-"""What the views share: the app's state (data dir, engine), filters from the query string, and labels."""
+"""What the views share: the app's state (data dir, engine, search cache), filters from the query string, and labels."""
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
+import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
@@ -34,6 +37,57 @@ MAX_FILTER_VALUES = 10
 MAX_VALUE_CHARS = 120
 PAGE_SIZE = 10
 MAX_PAGE = 50
+CACHE_ENTRIES = 256  # searches a process keeps the answer of
+CACHE_HITS = 5000  # and at most this many hits in all (a feed or CSV export holds 100-500)
+
+
+class SearchCache:
+    """The answers of recent searches in this process (least recently used out first); the key holds the index's
+    state, so a commit or a switch of generation makes every older answer unreachable.
+
+    >>> cache = SearchCache(entries=2)
+    >>> for key in "abc":
+    ...     _ = cache.answer(key, lambda: {"hits": [key]})
+    >>> list(cache._answers), cache.answer("c", lambda: {"hits": []}), (cache.hits, cache.misses)
+    (['b', 'c'], {'hits': ['c']}, (1, 3))
+    """
+
+    def __init__(self, entries: int = CACHE_ENTRIES, max_hits: int = CACHE_HITS):
+        self.entries, self.max_hits = entries, max_hits
+        self._answers: OrderedDict[Any, dict] = OrderedDict()
+        self._lock = threading.Lock()
+        self._held = 0  # hits held in all
+        self.hits = self.misses = 0
+
+    def answer(self, key: Any, compute: Callable[[], dict]) -> dict:
+        """A copy of the answer kept for key, else compute() kept (a copy: callers may change what they get)."""
+        with self._lock:
+            kept = self._answers.get(key)
+            if kept is not None:
+                self._answers.move_to_end(key)
+                self.hits += 1
+                return copy.deepcopy(kept)
+            self.misses += 1
+        answer = compute()  # outside the lock: other searches go on meanwhile
+        with self._lock:
+            if key not in self._answers:
+                self._answers[key] = copy.deepcopy(answer)
+                self._held += len(answer["hits"])
+            while self._answers and (len(self._answers) > self.entries or self._held > self.max_hits):
+                self._held -= len(self._answers.popitem(last=False)[1]["hits"])
+        return answer
+
+
+def index_state(data: DataDir) -> tuple:
+    """What every commit and every switch of index generation changes: the active generation's folder and the name,
+    size and time of each of its files (of any engine; new names at least)."""
+    folder = os.path.realpath(data.index)
+    try:
+        with os.scandir(folder) as entries:
+            files = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries)
+    except OSError:  # no index (yet), or the generation went away meanwhile
+        files = []
+    return folder, tuple(files)
 
 
 @dataclass
@@ -45,6 +99,7 @@ class AppState:
     lock: threading.RLock  # held while the engine is used: one index searcher is shared by all threads
     limiter: LoginLimiter
     worker: Worker | None = None  # the background job runner, when OCR_WORKER is on
+    cache: SearchCache = field(default_factory=SearchCache)  # answers of repeated identical searches
 
 
 def state(app: Flask | None = None) -> AppState:
@@ -70,9 +125,12 @@ def with_engine(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 def search(text: str, limit: int, offset: int, filters: dict[str, list[str]], explain: bool = False,
            facets: bool = True) -> dict:
-    """Engine.search under the lock; each hit with its passage id and links (passage_links)."""
-    answer = with_engine(lambda e: e.search(text, limit=limit, offset=offset, filters=filters, explain=explain,
-                                            facets=facets))
+    """Engine.search under the lock, or the same search's answer from this process's cache while the index and the
+    taxonomy are unchanged; each hit with its passage id and links (passage_links)."""
+    key = (text, limit, offset, tuple((k, tuple(v)) for k, v in sorted(filters.items())), explain, facets,
+           taxonomie().version, index_state(data_dir()))  # the state before the search: a commit meanwhile is seen
+    answer = state().cache.answer(key, lambda: with_engine(
+        lambda e: e.search(text, limit=limit, offset=offset, filters=filters, explain=explain, facets=facets)))
     for hit in answer["hits"]:
         hit.update(passage_links(hit["document_id"], hit["position"], hit["page"], external=True))
     return answer

@@ -1,4 +1,5 @@
-"""`kennisbank serve`: the app under waitress, after an optional first ingest of a corpus folder."""
+"""`kennisbank serve`: the app under waitress (one process), or under gunicorn in several worker processes
+(kennisbank.web.prefork), after the production checks and an optional first ingest of a corpus folder."""
 from __future__ import annotations
 
 import ipaddress
@@ -13,6 +14,7 @@ from kennisbank import index
 from kennisbank.config import DataDir, yes_no
 
 log = logging.getLogger(__name__)
+THREADS = 4  # request threads per process
 
 
 def is_loopback(host: str) -> bool:
@@ -52,44 +54,74 @@ def ingest_corpus(data: DataDir, corpus: Path) -> int:
     return added
 
 
-def build(data: DataDir, host: str, corpus: Path | None = None) -> Flask:
-    """The app for this data dir; production rules apply whenever the host is reachable from elsewhere."""
+def prepare(data: DataDir, host: str, corpus: Path | None = None) -> dict:
+    """The checks and the first ingest that run once per server, before any app serves (with several worker
+    processes: in the master, before they fork); returns the config each app is made with. Production rules apply
+    whenever the host is reachable from elsewhere."""
     from kennisbank.web import create_app
-    from kennisbank.web.common import state
 
     config = {"DATA_DIR": str(data.root), "OCR_WORKER": True}  # uploaded scans are OCR'd in the background
     if yes_no(os.environ.get("KENNISBANK_OCR_WORKER")) is False:
         config["OCR_WORKER"] = False  # e.g. when `kennisbank jobs --run` runs elsewhere
     if not is_loopback(host):
         config["PRODUCTION"] = True
-    app = create_app(config)  # before the ingest: refuses to start without a secret key in production
+    # Before the ingest: refuses to start without a secret key in production, else makes the local one that every
+    # worker process then reads. Runs no jobs and opens no index: nothing of it is shared by a fork.
+    create_app({**config, "OCR_WORKER": False})
     if corpus is not None:
         if not corpus.is_dir():
             raise FileNotFoundError(f"corpusmap bestaat niet: {corpus}")
         ingest_corpus(data, corpus)
-    if index.exists(data):
-        state(app).engine.searcher()  # open the index once, before the first request
+    return config
+
+
+def warm(app: Flask) -> Flask:
+    """Open the app's index once, before the first request; return the app."""
+    from kennisbank.web.common import state
+
+    if index.exists(state(app).data):
+        state(app).engine.searcher()
     return app
 
 
-def make_server(data: DataDir, host: str, port: int, workers: int, corpus: Path | None = None):
+def build(data: DataDir, host: str, corpus: Path | None = None) -> Flask:
+    """The app for this data dir, after the checks and first ingest of prepare."""
+    from kennisbank.web import create_app
+
+    return warm(create_app(prepare(data, host, corpus)))
+
+
+def make_server(data: DataDir, host: str, port: int, threads: int = THREADS, corpus: Path | None = None):
     """A waitress server for the app (not yet running)."""
     from waitress import create_server
 
     app = build(data, host, corpus)
-    return create_server(app, host=host, port=port, threads=max(1, workers), clear_untrusted_proxy_headers=True,
+    return create_server(app, host=host, port=port, threads=max(1, threads), clear_untrusted_proxy_headers=True,
                          ident="kennisbank")
 
 
-def serve(data: DataDir, host: str = "127.0.0.1", port: int = 5000, workers: int = 4,
-          corpus: Path | None = None) -> int:
-    """Run the web app until interrupted; 2 when it cannot start."""
+def running(host: str, port: int) -> str:
+    """The line that says where the server listens (tests and scripts read the URL from it)."""
+    return f"Kennisbank draait op http://{host}:{port}/ (stop met Ctrl+C)"
+
+
+def serve(data: DataDir, host: str = "127.0.0.1", port: int = 5000, workers: int = 1,
+          corpus: Path | None = None, threads: int = THREADS) -> int:
+    """Run the web app until interrupted, in one process (waitress) or in `workers` processes (gunicorn); 2 when
+    it cannot start."""
     try:
-        server = make_server(data, host, port, workers, corpus)
+        if workers > 1:
+            config = prepare(data, host, corpus)
+        else:
+            server = make_server(data, host, port, threads, corpus)
     except (RuntimeError, FileNotFoundError, OSError, index.BusyError) as exc:
         print(f"kennisbank: {exc}", file=sys.stderr)
         return 2
-    print(f"Kennisbank draait op http://{host}:{server.effective_port}/ (stop met Ctrl+C)", file=sys.stderr)
+    if workers > 1:
+        from kennisbank.web.prefork import Prefork
+
+        return Prefork(config, host, port, workers, max(1, threads)).serve()
+    print(running(host, server.effective_port), file=sys.stderr)
     try:
         server.run()
     except KeyboardInterrupt:

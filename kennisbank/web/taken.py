@@ -15,16 +15,16 @@ REFRESH_SECONDS = 5  # the <meta http-equiv="refresh"> of pages that show unfini
 
 
 def start_worker(app: Flask) -> None:
-    """Run the data dir's jobs in a background thread when OCR_WORKER is on; one Worker per process and data dir."""
+    """Run the data dir's jobs in a background thread when OCR_WORKER is on; one Worker per process and data dir, and
+    of the Workers of several server processes only the one holding the data dir's worker lock runs jobs."""
     if app.config.get("OCR_WORKER"):
         shared = common.state(app)
         shared.worker = jobs.start_worker(shared.data)
 
 
 def worker_running() -> bool:
-    """True when this process runs a Worker for the app's data dir."""
-    worker = common.state().worker
-    return worker is not None and worker.is_alive()
+    """True when a Worker, in this process or another, runs the jobs of the app's data dir."""
+    return jobs.worker_active(common.data_dir())
 
 
 def refresh_wanted() -> bool:
