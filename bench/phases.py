@@ -164,7 +164,7 @@ def bulk_ingest(corpus: Path, data: DataDir, workers: int, batch: int, budget: f
     entries = json.loads((corpus / "manifest.json").read_text())[:len(outcomes)]
     raw = sum((corpus / e["file"]).stat().st_size for e in entries)
     words = sum(len((corpus / e["file"]).read_text(encoding="utf-8").split()) for e in entries)
-    segments = len(list(data.index.resolve().glob("*.seg"))) + len(list(data.index.resolve().glob("*.pst")))
+    segments = segment_count(data)
     return {"documents": len(outcomes), "of": len(json.loads((corpus / "manifest.json").read_text())),
             "budget_s": budget, "timeline": timeline,
             "refused": sum(not o.ok for o in outcomes), "passages": passages,
@@ -181,18 +181,33 @@ def bulk_ingest(corpus: Path, data: DataDir, workers: int, batch: int, budget: f
 
 
 def index_composition(data: DataDir) -> dict:
-    """MB per kind of whoosh file (pst postings, trm term index, col stored fields and columns) in all segments."""
-    from whoosh import index as whoosh_index
-
-    ix = whoosh_index.open_dir(str(data.index.resolve()), indexname="passages")
+    """MB per kind of index file in all segments: whoosh's `pst` postings, `trm` terms and `col` stored fields and
+    columns (inside its compound .seg files); tantivy's `idx` postings, `pos` positions, `term`, `store`, `fast`."""
+    folder = data.index.resolve()
     sizes: dict[str, int] = {}
-    for segment in ix._segments():
-        storage = segment.open_compound_file(ix.storage) if segment.is_compound() else ix.storage
-        for name in storage.list():
-            if segment.is_compound() or name.startswith(f"passages_{segment.segid}"):
-                kind = name.rsplit(".", 1)[-1]
-                sizes[kind] = sizes.get(kind, 0) + storage.file_length(name)
+    if index.built_by(data.index) == "whoosh":
+        from whoosh import index as whoosh_index
+
+        ix = whoosh_index.open_dir(str(folder), indexname="passages")
+        for segment in ix._segments():
+            storage = segment.open_compound_file(ix.storage) if segment.is_compound() else ix.storage
+            for name in storage.list():
+                if segment.is_compound() or name.startswith(f"passages_{segment.segid}"):
+                    kind = name.rsplit(".", 1)[-1]
+                    sizes[kind] = sizes.get(kind, 0) + storage.file_length(name)
+    else:
+        for f in folder.iterdir():
+            if f.suffix in (".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm"):
+                sizes[f.suffix[1:]] = sizes.get(f.suffix[1:], 0) + f.stat().st_size
     return {k: round(v / 2**20, 1) for k, v in sorted(sizes.items(), key=lambda kv: -kv[1])}
+
+
+def segment_count(data: DataDir) -> int:
+    """How many segments the index has (whoosh .seg files, or tantivy segments by their id)."""
+    folder = data.index.resolve()
+    if index.built_by(data.index) == "whoosh":
+        return len(list(folder.glob("*.seg"))) + len(list(folder.glob("*.pst")))
+    return len({f.stem for f in folder.glob("*.idx")})
 
 
 def incremental(data: DataDir, extra: Path) -> dict:
@@ -216,12 +231,10 @@ def sample_queries(engine: Engine, n: int, seed: int = 11) -> list[tuple[str, st
 
     rng = random.Random(seed)
     dev = [("dev", q["query"]) for q in json.loads((SHARED / "eval" / "dev_queries.json").read_text())]
-    s = engine.searcher().raw  # whoosh's own searcher: sample stored passages by number
-    total = s.doc_count_all()
-    texts = []
-    for docnum in sorted(rng.sample(range(total), min(400, total))):
-        if not s.reader().is_deleted(docnum):
-            texts.append(s.stored_fields(docnum)["text"])
+    # in reading order, so both engines sample the same passages
+    every = [p["text"] for p in sorted(engine.searcher().all_passages(),
+                                       key=lambda p: (p["document_id"], p["position"]))]
+    texts = rng.sample(every, min(400, len(every)))
     runs = [[w for w in re.findall(r"[^\W\d_]{4,}", t)] for t in texts]
     runs = [r for r in runs if len(r) >= 4]
     regios = [r.naam for r in load_taxonomie().regios]
@@ -283,3 +296,24 @@ def comparison(engine: Engine) -> dict:
         return round(min(times) * 1000, 1)
     return {"matrix_ms": best(lambda: vergelijk.matrix(engine)),
             "compare_ms": best(lambda: vergelijk.compare(engine, "complexe scheidingen"))}
+
+
+def dev_quality(data: DataDir) -> dict:
+    """The judge's scores on the 75 dev queries over the shared PDFs in data, and each query's top 10 (pids), so
+    runs on different engines can be compared passage by passage."""
+    from quality import evaluate, load_judge
+
+    judge = load_judge()
+    queries = json.loads((SHARED / "eval" / "dev_queries.json").read_text(encoding="utf-8"))
+    engine = Engine(data)
+    try:
+        top: dict[str, list[str]] = {}
+
+        def search(q: str) -> list[dict]:
+            hits = engine.search(q, limit=10, facets=False)["hits"]
+            top[q] = [f"{h['document_id']}:{h['position']}" for h in hits]
+            return hits
+        scores = evaluate(judge, queries, search)
+    finally:
+        engine.close()
+    return {k: round(v, 4) for k, v in scores.items()} | {"top10": top}

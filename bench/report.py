@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+
+import targets
 
 
 def _idle_pages_per_s(ing: dict) -> float:
@@ -46,9 +49,10 @@ def _targets(r: dict) -> list[tuple[str, str, str, bool | None]]:
 
 
 def _scale_section(r: dict) -> list[str]:
-    """All numbers of one scale."""
+    """All numbers of one scale and engine."""
     ing, pdf, s, m = r["ingest"], r["pdf"], r["search"], r["machine"]
-    lines = [f"## ×{r['scale']}", "",
+    quality = r.get("quality")
+    lines = [f"## ×{r['scale']}, {_engine(r)}", "",
              f"- date {r['date']}; command `{r['command']}`; total {r['seconds_total']} s",
              f"- machine: {m['nproc']} cores ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}; "
              f"load average at start {tuple(round(x, 2) for x in m['load_avg_start'])}, at end "
@@ -57,7 +61,9 @@ def _scale_section(r: dict) -> list[str]:
              f"{ing['raw_text_bytes'] / 2**20:.1f} MB text"
              + (f" — **the bulk load stopped at its budget of {ing['budget_s']:.0f} s: {ing['documents']} of "
                 f"{ing['of']} documents (×{ing['documents'] / 5:.0f} reached)**"
-                if ing.get("of") and ing["documents"] < ing["of"] else ""), "",
+                if ing.get("of") and ing["documents"] < ing["of"] else ""),
+             *([f"- dev set (75 queries, the shared PDFs, this engine): nDCG@10 {quality['ndcg']}, MRR@10 "
+                f"{quality['mrr']}, recall@10 {quality['recall']}"] if quality else []), "",
              "| what | figure |", "| --- | --- |",
              f"| PDF ingest, end to end (add_bytes, commit per document) | {pdf['pages']} pages / {pdf['passages']} "
              f"passages in {pdf['seconds']} s = **{pdf['pages_per_s']} pages/s**, {pdf['passages_per_s']} "
@@ -115,32 +121,40 @@ def _kv(d: dict) -> str:
     return ", ".join(f"{k} {v}" for k, v in d.items())
 
 
+def _engine(r: dict) -> str:
+    """The engine a results file measured (files from before the engine interface measured whoosh)."""
+    return r.get("engine", "whoosh")
+
+
 def render(out: Path, target: Path, notes: Path) -> None:
-    """Write RESULTS.md: the findings first, then every scale measured, largest first."""
-    results = sorted((json.loads(p.read_text()) for p in out.glob("results-x*.json")),
-                     key=lambda r: -r["scale"])
+    """Write RESULTS.md: the findings, the engines against the targets, then every run, largest scale first."""
+    results = [json.loads(p.read_text()) for p in out.glob("results-x*.json")]
     lines = ["# Benchmark results", "",
              "Written by `bench/run.py` (numbers) from `bench/out/results-x*.json`, with the findings of "
-             "`bench/notes.md`. Re-run: `.venv/bin/python bench/run.py --scale 10` (or 100, 1000).", ""]
+             "`bench/notes.md`. Re-run: `.venv/bin/python bench/run.py [--engine tantivy] --scale 10` "
+             "(or 100, 1000).", ""]
     if notes.exists():
         lines += [notes.read_text(encoding="utf-8").strip(), ""]
-    sections = _earlier_sections(target)  # scales measured on another day (their results files are gone)
-    sections.update({r["scale"]: _scale_section(r) for r in results})
-    for scale in sorted(sections, reverse=True):
-        lines += sections[scale]
-    target.write_text("\n".join(lines), encoding="utf-8")
+    lines += targets.table(results)
+    sections = _earlier_sections(target)  # runs of another day (their results files are gone)
+    sections.update({(r["scale"], _engine(r)): _scale_section(r) for r in results})
+    for key in sorted(sections, key=lambda k: (-k[0], k[1])):
+        lines += sections[key]
+    target.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
 
 
-def _earlier_sections(target: Path) -> dict[int, list[str]]:
-    """The "## ×N" sections of an existing RESULTS.md, by scale."""
+def _earlier_sections(target: Path) -> dict[tuple[int, str], list[str]]:
+    """The "## ×N[, engine]" sections of an existing RESULTS.md, by scale and engine (whoosh when not named)."""
     if not target.exists():
         return {}
-    sections: dict[int, list[str]] = {}
-    scale = None
+    sections: dict[tuple[int, str], list[str]] = {}
+    key = None
     for line in target.read_text(encoding="utf-8").splitlines():
-        if line.startswith("## ×") and line[4:].strip().isdigit():
-            scale = int(line[4:].strip())
-            sections[scale] = []
-        if scale is not None:
-            sections[scale].append(line)
+        if line.startswith("## "):
+            found = re.fullmatch(r"## ×(\d+)(?:, (\w+))?", line.strip())
+            key = (int(found[1]), found[2] or "whoosh") if found else None
+            if key:
+                sections[key] = []
+        if key is not None:
+            sections[key].append(line)
     return sections

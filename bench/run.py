@@ -1,11 +1,12 @@
 """Kennisbank at national scale: ingest, incremental updates, search, comparison and the web server, with peers.
 
-    .venv/bin/python bench/run.py --scale 10            # ~1 minute
-    .venv/bin/python bench/run.py --scale 100 [--reuse] [--queries 300] [--skip-web] [--skip-peers]
+    .venv/bin/python bench/run.py --scale 10                    # ~2 minutes, whoosh
+    .venv/bin/python bench/run.py --engine tantivy --scale 1000 [--reuse] [--queries 300] [--skip-web]
 
-Generates a seeded corpus of 5 x scale documents (bench/corpus_gen.py), bulk-loads it with documents.add_many
-in a child process (for its peak RSS), then measures everything against that index. Writes
-bench/out/results-x<scale>.json and renders bench/RESULTS.md from every results file present (plus the
+Generates a seeded corpus of 5 x scale documents (bench/corpus_gen.py; the same for both engines), bulk-loads it
+with bulk.add_many in a child process (for its peak RSS) into an index of the chosen engine, then measures
+everything against that index, and scores the 75 dev queries over the shared PDFs on the same engine. Writes
+bench/out/results-x<scale>-<engine>.json and renders bench/RESULTS.md from every results file present (plus the
 hand-written findings in bench/notes.md). Never part of the test run.
 """
 from __future__ import annotations
@@ -28,6 +29,7 @@ OUT = BENCH / "out"
 import corpus_gen  # noqa: E402
 import phases  # noqa: E402
 from kennisbank.config import DataDir  # noqa: E402
+from kennisbank.index.engine import ENGINE_VAR, ENGINES  # noqa: E402
 from kennisbank.search.engine import Engine  # noqa: E402
 
 
@@ -47,7 +49,7 @@ def log(message: str) -> None:
 
 def ingest_child(args: argparse.Namespace) -> int:
     """--phase ingest: bulk-load the corpus into the data dir and print the figures as JSON."""
-    corpus, data = OUT / f"corpus-x{args.scale}", DataDir(OUT / f"data-x{args.scale}")
+    corpus, data = OUT / f"corpus-x{args.scale}", DataDir(OUT / f"data-x{args.scale}-{args.engine}")
     result = phases.bulk_ingest(corpus, data, args.workers, args.batch, args.ingest_budget)
     (data.root / "bench-ingest.json").write_text(json.dumps(result), encoding="utf-8")
     print(json.dumps(result))
@@ -57,6 +59,7 @@ def ingest_child(args: argparse.Namespace) -> int:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--scale", type=int, default=10)
+    p.add_argument("--engine", choices=ENGINES, default="whoosh", help="the index engine to measure")
     p.add_argument("--queries", type=int, default=300, help="sampled queries on top of the dev queries")
     p.add_argument("--workers", type=int, default=2, help="pipeline processes during the bulk load")
     p.add_argument("--batch", type=int, help="documents per index commit during the bulk load "
@@ -71,12 +74,14 @@ def main() -> int:
     args = p.parse_args()
     args.batch = args.batch or max(10, min(100, 5 * args.scale // 10))
     args.web_seconds = args.web_seconds or (4.0 if args.scale <= 10 else 20.0)
+    os.environ[ENGINE_VAR] = args.engine  # every index this run (and its child processes) creates
     if args.phase == "ingest":
         return ingest_child(args)
     OUT.mkdir(exist_ok=True)
     (OUT / "profiles").mkdir(exist_ok=True)
     started = time.perf_counter()
-    res: dict = {"scale": args.scale, "date": datetime.now().isoformat(timespec="minutes"), "machine": machine(),
+    res: dict = {"scale": args.scale, "engine": args.engine, "date": datetime.now().isoformat(timespec="minutes"),
+                 "machine": machine(),
                  "command": " ".join([".venv/bin/python", "bench/run.py", *sys.argv[1:]])}
     corpus, extra = OUT / f"corpus-x{args.scale}", OUT / "corpus-extra"
     if not (corpus / "manifest.json").exists():
@@ -86,16 +91,20 @@ def main() -> int:
         res["corpus"] = {"documents": len(json.loads((corpus / "manifest.json").read_text()))}
     if not (extra / "manifest.json").exists():
         corpus_gen.generate(8, extra, seed=99)  # 40 documents never in any scaled corpus
+    work, tag = OUT / "work" / args.engine, f"x{args.scale}-{args.engine}"
     log("PDF ingest (the 5 shared PDFs) and per-stage times")
-    res["pdf"] = phases.pdf_ingest(OUT / "work")
-    res["text_stages"] = phases.text_stages(corpus, OUT / "work", 5 if args.scale <= 10 else 10)
-    data = DataDir(OUT / f"data-x{args.scale}")
+    res["pdf"] = phases.pdf_ingest(work)
+    log("dev queries on the shared PDFs")
+    res["quality"] = phases.dev_quality(DataDir(work / "pdf-e2e"))
+    res["text_stages"] = phases.text_stages(corpus, work, 5 if args.scale <= 10 else 10)
+    data = DataDir(OUT / f"data-{tag}")
     marker = data.root / "bench-ingest.json"
     if args.reuse and marker.exists():
         res["ingest"] = json.loads(marker.read_text()) | {"reused": True}
     else:
         log(f"bulk ingest x{args.scale} (child process, workers={args.workers}, batch={args.batch})")
         child = subprocess.run([sys.executable, __file__, "--phase", "ingest", "--scale", str(args.scale),
+                                "--engine", args.engine,
                                 "--workers", str(args.workers), "--batch", str(args.batch),
                                 *(["--ingest-budget", str(args.ingest_budget)] if args.ingest_budget else [])],
                                capture_output=True, text=True, check=True)
@@ -111,10 +120,10 @@ def main() -> int:
     res["search"] = phases.search_latency(engine, queries)
     slowest = [q for _ms, q in res["search"]["slowest"][:5]]
     phases.profiled(lambda: [engine.search(q, limit=10) for q in slowest],
-                    OUT / "profiles" / f"x{args.scale}-search-slowest.txt")
+                    OUT / "profiles" / f"{tag}-search-slowest.txt")
     res["comparison"] = phases.comparison(engine)
     from kennisbank import vergelijk
-    phases.profiled(vergelijk.matrix, OUT / "profiles" / f"x{args.scale}-matrix.txt", engine)
+    phases.profiled(vergelijk.matrix, OUT / "profiles" / f"{tag}-matrix.txt", engine)
     if not args.skip_peers:
         res["peers"] = peers_phase(engine, queries, res)
     engine.close()
@@ -122,7 +131,7 @@ def main() -> int:
         res["web"] = web_phase(data, [q for _k, q in queries], args.web_seconds)
     res["seconds_total"] = round(time.perf_counter() - started, 1)
     res["machine"]["load_avg_end"] = os.getloadavg()
-    (OUT / f"results-x{args.scale}.json").write_text(json.dumps(res, ensure_ascii=False, indent=1))
+    (OUT / f"results-{tag}.json").write_text(json.dumps(res, ensure_ascii=False, indent=1))
     import report
     report.render(OUT, BENCH / "RESULTS.md", BENCH / "notes.md")
     log(f"done in {res['seconds_total']} s; bench/RESULTS.md written")
@@ -137,10 +146,11 @@ def peers_phase(engine: Engine, queries: list[tuple[str, str]], res: dict) -> di
     rows = [(d["pid"], d["text"]) for d in engine.searcher().all_passages()]
     texts = [q for _k, q in queries]
     out: dict = {"passages": len(rows)}
+    (OUT / "work" / "peers").mkdir(parents=True, exist_ok=True)
     ours_p50, ours_p95 = res["search"]["all"]["p50"], res["search"]["all"]["p95"]
     for name, build in (("sqlite_fts5", peers.fts5), ("tantivy", peers.tantivy_index)):
         log(f"peer {name}")
-        seconds, size, search = build(rows, OUT / "work")
+        seconds, size, search = build(rows, OUT / "work" / "peers")
         lat = phases.percentiles(peers.latencies(search, texts))
         out[name] = {"index_s": round(seconds, 2), "index_bytes": size, "latency_ms": lat,
                      "ratio_index_time": round(res["ingest"]["index_write_s"] / max(seconds, 1e-6), 1),
