@@ -12,10 +12,7 @@ For the web front end:
 - ``status(data, job_id) -> dict | None``: id, state, progress (Dutch text), done, total, filename, doc_id
   (the id the document will get while unfinished, its id when klaar, "" when mislukt), message (outcome or
   reason of refusal), created, updated; None for an unknown id.
-- ``Worker(data)``: a daemon thread, once per process (``start_worker(data)`` does exactly that); it resumes
-  unfinished jobs at start-up, then runs new ones (at once if submitted in-process, else within ``poll`` s).
-  Of the Workers of all processes serving one data dir only the one holding data/jobs/worker.lock runs jobs
-  (``worker_active(data)`` says whether one does); the others stand by and take over when its process ends.
+- kennisbank.worker runs them in the background, once across the processes serving a data dir.
 For the CLI: ``add_path`` (foreground; a job is made when OCR starts, so a killed ``add`` can be resumed),
 ``all_jobs`` and ``run_pending`` (``kennisbank jobs [--run]``).
 """
@@ -64,9 +61,7 @@ RETAG_LABEL = "Labels bijwerken na een wijziging van de taxonomie"
 UNFINISHED = (JobState.WAITING, JobState.RUNNING)
 KEEP_DAYS = 14  # finished jobs older than this are removed
 _ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
-_wakeup = threading.Event()  # set by submit, so a Worker in the same process starts at once
-_workers: dict[Path, "Worker"] = {}
-_workers_lock = threading.Lock()
+wakeup = threading.Event()  # set by submit, so a Worker (kennisbank.worker) in this process starts at once
 
 Progress = Callable[[int, int, str], None]
 """Called with (pages done, pages to OCR, file name) while a job runs OCR."""
@@ -157,10 +152,10 @@ def status(data: DataDir, job_id: str) -> dict | None:
 
 def _try_lock(data: DataDir, job_id: str) -> int | None:
     """Take the job's lock file (an open fd), or None when another process or thread holds it."""
-    return _try_flock(data.jobs / f"{job_id}.lock")
+    return try_flock(data.jobs / f"{job_id}.lock")
 
 
-def _try_flock(path: Path) -> int | None:
+def try_flock(path: Path) -> int | None:
     """Take a lock file (an open fd; closing it releases the lock), or None when another process or thread holds it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -170,21 +165,6 @@ def _try_flock(path: Path) -> int | None:
         os.close(fd)
         return None
     return fd
-
-
-def worker_active(data: DataDir) -> bool:
-    """True when a Worker, in this process or another, runs the jobs of this data dir (it holds the worker lock)."""
-    try:
-        fd = os.open(data.job_worker_lock, os.O_RDONLY)
-    except FileNotFoundError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # released at once by the close below
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
-    return False
 
 
 def _new_job(data: DataDir, content: bytes, filename: str, overrides: dict | None, state: str) -> Job:
@@ -216,7 +196,7 @@ def submit(data: DataDir, content: bytes, filename: str, overrides: dict | None 
             return job.id
     job = _new_job(data, content, filename, overrides, JobState.WAITING)
     _save(data, job)
-    _wakeup.set()
+    wakeup.set()
     log.info("job %s: %s in de wachtrij", job.id, job.filename)
     return job.id
 
@@ -229,7 +209,7 @@ def submit_retag(data: DataDir) -> str:
             return job.id
     job = Job(_new_id(), RETAG_LABEL, "", "", created=_now(), task=JobTask.RETAG)
     _save(data, job)
-    _wakeup.set()
+    wakeup.set()
     log.info("job %s: labels bijwerken in de wachtrij", job.id)
     return job.id
 
@@ -388,68 +368,3 @@ def prune(data: DataDir, days: int = KEEP_DAYS) -> int:
         if path.name.split("-")[0] not in in_use:
             path.unlink(missing_ok=True)
     return removed
-
-
-class Worker(threading.Thread):
-    """Runs the data dir's jobs in the background: unfinished ones at start-up, then new ones as they come.
-
-    Only the Worker that holds the data dir's worker lock runs jobs, so several server processes run them once; the
-    others wait on standby and one takes over within `poll` seconds when the process that ran them ends.
-    """
-
-    def __init__(self, data: DataDir, poll: float = 2.0, timeout: float | None = None):
-        super().__init__(name="kennisbank-jobs", daemon=True)
-        self.data, self.poll, self.timeout = data, poll, timeout
-        self._halt = threading.Event()
-        self._lock: int | None = None  # the worker lock's fd while this Worker runs the jobs
-
-    @property
-    def runs_jobs(self) -> bool:
-        """True while this Worker holds the data dir's worker lock (it, not a Worker elsewhere, runs the jobs)."""
-        return self._lock is not None
-
-    def run(self) -> None:
-        """Run pending jobs until stopped, while holding the worker lock; until then, try to take it every poll."""
-        try:
-            while not self._halt.is_set():
-                if self._lock is None and (fd := _try_flock(self.data.job_worker_lock)) is not None:
-                    self._lock = fd
-                    log.info("jobs: dit proces (pid %d) voert de taken van %s uit", os.getpid(), self.data.root)
-                    self._prune()
-                _wakeup.clear()
-                if self._lock is not None:
-                    self._round()
-                _wakeup.wait(self.poll)
-        finally:
-            if self._lock is not None:
-                os.close(self._lock)
-                self._lock = None
-
-    def _prune(self) -> None:
-        """Remove old jobs once, when this Worker starts to run them."""
-        try:
-            prune(self.data)
-        except OSError as exc:
-            log.warning("jobs: opruimen mislukt: %s", exc)
-
-    def _round(self) -> None:
-        """Run what is pending; a broken job file or a full disk must not end the thread."""
-        try:
-            run_pending(self.data, timeout=self.timeout)
-        except Exception:
-            log.exception("jobs: ronde mislukt")
-
-    def stop(self) -> None:
-        """Ask the thread to end after the current job."""
-        self._halt.set()
-        _wakeup.set()
-
-
-def start_worker(data: DataDir, poll: float = 2.0) -> Worker:
-    """Start the Worker of this data dir in this process, once; return it."""
-    with _workers_lock:
-        worker = _workers.get(data.root)
-        if worker is None or not worker.is_alive():
-            worker = _workers[data.root] = Worker(data, poll)
-            worker.start()
-        return worker

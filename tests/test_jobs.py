@@ -1,4 +1,4 @@
-"""Tests for kennisbank.jobs: the job queue under the data dir, its worker, and a restart during OCR."""
+"""Tests for kennisbank.jobs: the job queue under the data dir, running jobs, and a restart during OCR."""
 from __future__ import annotations
 
 import json
@@ -83,61 +83,6 @@ def test_run_job_shows_page_progress_and_adds_in_one_go(tmp_path):
     assert final["state"] == "klaar" and final["doc_id"] == outcome.doc_id
     assert passages_of(data, outcome.doc_id) == outcome.passages > 0
     assert jobs.run_job(data, job_id) is None  # a finished job is not run again
-
-
-@needs_tesseract
-def test_worker_resumes_at_start_up_and_reports_failures(tmp_path):
-    data = DataDir(tmp_path / "data")
-    good = jobs.submit(data, SMALL_TEXT.encode("utf-8"), "werkplan.md", {"region": "Zeeland"})
-    bad = jobs.submit(data, EMPTY_SCAN.read_bytes(), EMPTY_SCAN.name)
-    bad_original = data.originals / f"{jobs.status(data, bad)['sha256']}.pdf"
-    assert bad_original.exists()
-    worker = jobs.Worker(data, poll=0.2)
-    worker.start()  # started after the submissions: it must pick them up by itself
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and any(
-                jobs.status(data, j)["state"] in jobs.UNFINISHED for j in (good, bad)):
-            time.sleep(0.2)
-    finally:
-        worker.stop()
-        worker.join(timeout=30)
-    assert jobs.status(data, good)["state"] == "klaar" and jobs.status(data, good)["doc_id"] == "werkplan"
-    assert documents.check(data) == []
-    failed = jobs.status(data, bad)
-    assert failed["state"] == "mislukt" and "ook OCR (Nederlands) vond geen leesbare tekst" in failed["message"]
-    assert not bad_original.exists()  # a refused file leaves no original behind
-
-
-def test_of_two_workers_of_a_data_dir_one_runs_the_jobs_and_the_other_takes_over(tmp_path):
-    data = DataDir(tmp_path / "data")
-    assert not jobs.worker_active(data)
-    first, second = jobs.Worker(data, poll=0.1), jobs.Worker(data, poll=0.1)
-    first.start()
-    try:
-        _wait_until(lambda: first.runs_jobs)
-        second.start()  # flock is per open file: a second Worker in one process stands by like one in another process
-        time.sleep(0.5)  # several rounds of the standby Worker
-        assert first.runs_jobs and not second.runs_jobs and jobs.worker_active(data)
-        first.stop()
-        first.join(timeout=30)
-        _wait_until(lambda: second.runs_jobs)
-        job_id = jobs.submit(data, SMALL_TEXT.encode("utf-8"), "werkplan.md")
-        _wait_until(lambda: jobs.status(data, job_id)["state"] not in jobs.UNFINISHED)
-        assert jobs.status(data, job_id)["state"] == "klaar"
-    finally:
-        for worker in (first, second):
-            worker.stop()
-            worker.join(timeout=30)
-    assert not jobs.worker_active(data)  # the lock goes with the Worker that held it
-
-
-def _wait_until(condition, seconds: float = 120) -> None:
-    """Poll until condition() holds; fail after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "niet binnen de tijd"
-        time.sleep(0.05)
 
 
 @needs_tesseract

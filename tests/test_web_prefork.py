@@ -17,7 +17,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from kennisbank import jobs
+from kennisbank import jobs, worker
 from kennisbank.config import DataDir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -184,7 +184,7 @@ def test_one_process_runs_the_jobs_and_every_worker_sees_their_outcome(server, a
     running, data = server
     workers = running.workers()
     [runner] = job_runners(data, workers)
-    assert runner in workers and jobs.worker_active(data)  # seen from this process too
+    assert runner in workers and worker.worker_active(data)  # seen from this process too
     first, second = (connection_to(running, pid, workers) for pid in sorted(workers))
     for conn in (first, second):  # each worker now keeps this answer in its cache
         assert search(conn, "leertafel Waddenkust")["hits"] == []

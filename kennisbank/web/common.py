@@ -24,8 +24,8 @@ from kennisbank.search.similar import passage_id
 from kennisbank.store import Record, RecordStatus, Store
 
 if TYPE_CHECKING:
-    from kennisbank.jobs import Worker
     from kennisbank.web.auth import LoginLimiter
+    from kennisbank.worker import Worker
 
 T = TypeVar("T")
 EXTENSION = "kennisbank"  # the key of the AppState in app.extensions

@@ -2,7 +2,7 @@
 
 The master has run `serve.prepare` (secret key, first ingest) before it forks; each worker makes its app, engine and
 searcher after the fork, so nothing of a search is shared between processes and N searches run at once. Jobs run
-once: every worker starts a jobs.Worker, and only the one holding the data dir's worker lock runs them.
+once: every worker starts a kennisbank.worker.Worker, and only the one holding the data dir's worker lock runs them.
 """
 from __future__ import annotations
 

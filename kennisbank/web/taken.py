@@ -5,7 +5,7 @@ import logging
 
 from flask import Blueprint, Flask, abort, jsonify, render_template, request, session
 
-from kennisbank import jobs
+from kennisbank import jobs, worker
 from kennisbank.config import DataDir
 from kennisbank.web import auth, common
 
@@ -19,12 +19,12 @@ def start_worker(app: Flask) -> None:
     of the Workers of several server processes only the one holding the data dir's worker lock runs jobs."""
     if app.config.get("OCR_WORKER"):
         shared = common.state(app)
-        shared.worker = jobs.start_worker(shared.data)
+        shared.worker = worker.start_worker(shared.data)
 
 
 def worker_running() -> bool:
     """True when a Worker, in this process or another, runs the jobs of the app's data dir."""
-    return jobs.worker_active(common.data_dir())
+    return worker.worker_active(common.data_dir())
 
 
 def refresh_wanted() -> bool:
