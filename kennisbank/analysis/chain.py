@@ -31,13 +31,31 @@ class Token:
         self.stopped, self.mode, self.removestops = False, mode, removestops
 
 
+def words(value: str) -> Iterator[tuple[str, int, int]]:
+    """Each word of value as written (clean_word makes it the token text), with its start and end.
+
+    >>> [w for w, _start, _end in words("GI's, MDA+ + volwassenen-GGZ")]
+    ["GI's", 'MDA+ +', 'volwassenen', 'GGZ']
+    """
+    for m in _TOKEN.finditer(value):
+        yield m.group(), m.start(), m.end()
+
+
+def clean_word(word: str) -> str:
+    """A word as the chains see it: without soft hyphens, spaces inside "MDA+ +" and a trailing 's.
+
+    >>> clean_word("GI's"), clean_word("MDA+ +"), clean_word("jeugd\u00adzorg")
+    ('GI', 'MDA++', 'jeugdzorg')
+    """
+    return word if word.isalnum() else _JUNK.sub("", word)
+
+
 def split_words(value: str, token: Any, start_pos: int = 0, start_char: int = 0,
                 tokenize: bool = True) -> Iterator[Any]:
     """Set `token` (ours, or an engine's with the same attributes) to each word of value in turn and yield it."""
-    spans = ((m.start(), m.end()) for m in _TOKEN.finditer(value)) if tokenize else [(0, len(value))]
-    for pos, (start, end) in enumerate(spans):
-        text = value[start:end]
-        token.text = text if text.isalnum() or not tokenize else _JUNK.sub("", text)
+    spans = words(value) if tokenize else [(value, 0, len(value))]
+    for pos, (text, start, end) in enumerate(spans):
+        token.text = clean_word(text) if tokenize else text
         token.stopped = False
         token.pos, token.startchar, token.endchar = start_pos + pos, start_char + start, start_char + end
         yield token

@@ -7,12 +7,11 @@ text (a small cache: popular passages come back in many searches).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from kennisbank.analysis import compound_forms, fold, stem_folded, stopwords
-from kennisbank.analysis.chain import split_words
+from kennisbank.analysis.chain import clean_word, words
 from kennisbank.analysis.decompound import MIN_SPLIT
 
 _SENTENCE_END = re.compile(r"[.!?;:](?=\s)|\n")
@@ -50,10 +49,6 @@ class PassageTerms:
         return out
 
 
-class _Token:
-    __slots__ = ("text", "pos", "startchar", "endchar", "stopped")
-
-
 @lru_cache(maxsize=200_000)
 def word_terms(folded: str) -> tuple[str, tuple[str, ...]] | None:
     """The stem and the stemmed compound parts of one folded word; None for a stop word.
@@ -71,6 +66,17 @@ def word_terms(folded: str) -> tuple[str, tuple[str, ...]] | None:
     return stem_folded(folded), parts
 
 
+@lru_cache(maxsize=200_000)
+def written_terms(word: str) -> tuple[str, tuple[str, tuple[str, ...]] | None]:
+    """A word as written in a text: its folded form and its terms (word_terms).
+
+    >>> written_terms("Jeugdzorg's")
+    ('jeugdzorg', ('jeugdzorg', ('jeugd', 'zorg')))
+    """
+    folded = fold(clean_word(word))
+    return folded, word_terms(folded)
+
+
 @lru_cache(maxsize=4096)
 def passage_terms(text: str) -> PassageTerms:
     """The analysed words of a text.
@@ -84,12 +90,14 @@ def passage_terms(text: str) -> PassageTerms:
     sentences: list[int] = []
     exact: set[str] = set()
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    for token in split_words(text, _Token()):
-        folded = fold(token.text)
+    sentence, last = 0, len(ends)
+    for word, start, _end in words(text):
+        folded, terms = written_terms(word)
         exact.add(folded)
-        terms = word_terms(folded)
         if terms is not None:
+            while sentence < last and ends[sentence] <= start:  # the sentence ends before this word
+                sentence += 1
             stems.append(terms[0])
             parts.append(terms[1])
-            sentences.append(bisect_right(ends, token.startchar))
+            sentences.append(sentence)
     return PassageTerms(tuple(stems), tuple(parts), frozenset(exact), tuple(sentences))
