@@ -19,6 +19,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol
 
+from kennisbank.index import fields
 from kennisbank.index.query import Node
 
 ENGINES = ("whoosh", "tantivy")
@@ -48,6 +49,34 @@ class Writer(Protocol):
 
     def delete(self, doc_id: str) -> int:
         """Remove all passages of a document; return how many."""
+
+
+class PassageWriter:
+    """What the engines' writers share: a document's passages written one by one, replaced as delete then add.
+
+    An engine's writer gives add_fields (one passage's fields, kennisbank.index.fields) and delete.
+    """
+
+    def add_fields(self, values: dict[str, Any]) -> None:
+        """Add one passage's fields."""
+        raise NotImplementedError
+
+    def delete(self, doc_id: str) -> int:
+        """Remove all passages of a document; return how many."""
+        raise NotImplementedError
+
+    def add(self, meta: Any, sha: str, passages: Iterable[Any]) -> int:
+        """Add a document's passages; return how many."""
+        count = 0
+        for passage in passages:
+            self.add_fields(fields.passage_fields(meta, sha, passage))
+            count += 1
+        return count
+
+    def replace(self, meta: Any, sha: str, passages: Iterable[Any]) -> int:
+        """Replace all passages of a document (or add them when it has none yet); return how many."""
+        self.delete(meta.id)
+        return self.add(meta, sha, passages)
 
 
 class Searcher(Protocol):

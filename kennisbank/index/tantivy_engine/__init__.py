@@ -18,7 +18,7 @@ import tantivy
 
 from kennisbank.index import fields
 from kennisbank.index import query as N
-from kennisbank.index.engine import Hit
+from kennisbank.index.engine import Hit, PassageWriter
 from kennisbank.index.tantivy_engine.schema import FIELD_NAMES, LENGTH, document, make_schema, stored
 from kennisbank.index.tantivy_engine.translate import to_tantivy, within
 
@@ -104,24 +104,15 @@ class TantivyGeneration:
         """Nothing to release: tantivy frees its files when the last searcher goes."""
 
 
-class TantivyWriter:
+class TantivyWriter(PassageWriter):
     """The changes of one tantivy commit."""
 
     def __init__(self, w: Any, generation: TantivyGeneration):
         self._w, self._generation = w, generation
 
-    def add(self, meta: Any, sha: str, passages: Iterable[Any]) -> int:
-        """Add a document's passages; return how many."""
-        count = 0
-        for passage in passages:
-            self._w.add_document(document(fields.passage_fields(meta, sha, passage)))
-            count += 1
-        return count
-
-    def replace(self, meta: Any, sha: str, passages: Iterable[Any]) -> int:
-        """Replace all passages of a document (or add them when it has none yet); return how many."""
-        self.delete(meta.id)
-        return self.add(meta, sha, passages)
+    def add_fields(self, values: dict[str, Any]) -> None:
+        """Add one passage's fields."""
+        self._w.add_document(document(values))
 
     def delete(self, doc_id: str) -> int:
         """Remove all passages of a document; return how many (as committed before this writer)."""

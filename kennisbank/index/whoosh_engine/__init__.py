@@ -16,9 +16,9 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh import scoring
 
-from kennisbank.index import fields, lock
+from kennisbank.index import lock
 from kennisbank.index import query as N
-from kennisbank.index.engine import Hit
+from kennisbank.index.engine import Hit, PassageWriter
 from kennisbank.index.whoosh_engine.docsets import DocSets
 from kennisbank.index.whoosh_engine.merging import merge_tiers
 from kennisbank.index.whoosh_engine.schema import make_schema
@@ -98,24 +98,15 @@ class WhooshGeneration:
         self.ix.close()
 
 
-class WhooshWriter:
+class WhooshWriter(PassageWriter):
     """The changes of one whoosh commit."""
 
     def __init__(self, w: Any):
         self._w = w
 
-    def add(self, meta: Any, sha: str, passages: Iterable[Any]) -> int:
-        """Add a document's passages; return how many."""
-        count = 0
-        for passage in passages:
-            self._w.add_document(**fields.passage_fields(meta, sha, passage))
-            count += 1
-        return count
-
-    def replace(self, meta: Any, sha: str, passages: Iterable[Any]) -> int:
-        """Replace all passages of a document (or add them when it has none yet); return how many."""
-        self.delete(meta.id)
-        return self.add(meta, sha, passages)
+    def add_fields(self, values: dict[str, Any]) -> None:
+        """Add one passage's fields."""
+        self._w.add_document(**values)
 
     def delete(self, doc_id: str) -> int:
         """Remove all passages of a document; return how many."""
