@@ -5,8 +5,6 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 from kennisbank import taxonomie
 from kennisbank.config import DataDir
 
@@ -16,14 +14,6 @@ id = "digitale-dossiervorming"
 label = "Digitale dossiervorming"
 termen = ["digitaal dossier", "dossiervorming", "elektronisch dossier"]
 """
-
-
-@pytest.fixture
-def data(tmp_path) -> DataDir:
-    """A data dir with an empty layer folder."""
-    data = DataDir(tmp_path / "data")
-    data.taxonomie.mkdir(parents=True)
-    return data
 
 
 def test_using_puts_a_data_dirs_layer_in_effect_and_takes_it_away(data):

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from kennisbank import taxonomie
-from kennisbank.config import DataDir
 from kennisbank.taxonomie import layers
 
 HAAGLANDEN = """
@@ -22,14 +21,6 @@ naam = "Zeeland"
 aliassen = ["Zeeuws-Vlaanderen"]
 landelijk = true
 """
-
-
-@pytest.fixture
-def data(tmp_path) -> DataDir:
-    """A data dir with an empty layer folder."""
-    data = DataDir(tmp_path / "data")
-    data.taxonomie.mkdir(parents=True)
-    return data
 
 
 def test_without_a_layer_the_package_is_the_taxonomy(data):
