@@ -41,50 +41,44 @@ class OtherName:
     spelled_out: bool
 
 
+class Run:
+    """What every run of query words has: its words, and their text and index terms joined."""
+
+    words: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def stems(self) -> tuple[str, ...]:
+        return tuple(s for w in self.words for s in w.stems)
+
+
 @dataclass(frozen=True)
-class Name:
+class Name(Run):
     """A run of query words the taxonomy knows under other names (an abbreviation and its long forms)."""
 
     words: tuple[Word, ...]
     others: tuple[OtherName, ...]
     definitions: tuple[tuple[str, ...], ...]  # "long form (ABBREVIATION)" as index terms
 
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
-
-    @property
-    def stems(self) -> tuple[str, ...]:
-        return tuple(s for w in self.words for s in w.stems)
-
 
 @dataclass(frozen=True)
-class Vraagstuk:
+class Vraagstuk(Run):
     """A run of query words that names a vraagstuk: its id and its words that count (no stop words)."""
 
     words: tuple[Word, ...]
     content: tuple[Word, ...]
     thema: str
 
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
-
 
 @dataclass(frozen=True)
-class Regio:
+class Regio(Run):
     """A run of query words that names a region or proeftuin: the region's canonical name."""
 
     words: tuple[Word, ...]
     naam: str
-
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
-
-    @property
-    def stems(self) -> tuple[str, ...]:
-        return tuple(s for w in self.words for s in w.stems)
 
 
 Unit = Word | Name | Vraagstuk | Regio
