@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 
 from indexer.model import DOCUMENT_TYPES
 from kennisbank import documents, jobs
+from kennisbank.config import DataDir
 from kennisbank.store import Store
 from kennisbank.taxonomie import TaxonomieError
 from kennisbank.taxonomie import beheer as taxonomie_beheer
@@ -88,14 +89,20 @@ def toevoegen():
     return render_template("beheer/resultaat.html", outcomes=outcomes), (200 if any(o.ok for o in outcomes) else 422)
 
 
-@bp.post("/toevoegen/bevestigen")
-@auth.login_required
-def bevestigen():
-    """Add the staged files with the metadata as checked and edited on the preview page."""
+def _staged() -> tuple[DataDir, str, list[tuple[str, bytes]]]:
+    """The data dir, the form's upload token and the files staged under it; 400 when the upload is gone."""
     data, token = common.data_dir(), request.form.get("token", "")
     files = uploads.staged(data, token)
     if files is None:
         abort(400, description="Deze upload is verlopen of onbekend; voeg de bestanden opnieuw toe.")
+    return data, token, files
+
+
+@bp.post("/toevoegen/bevestigen")
+@auth.login_required
+def bevestigen():
+    """Add the staged files with the metadata as checked and edited on the preview page."""
+    data, token, files = _staged()
     fields = [uploads.read_fields(request.form, f"-{i}") for i in range(len(files))]
     problems = [f"{files[i][0]}: {p}" for i, (_, ps) in enumerate(fields) for p in ps]
     if problems:
@@ -113,10 +120,7 @@ def bevestigen():
 @auth.login_required
 def nieuwe_regio():
     """From the preview: add a region the text names (one click), then the preview again, with the edits kept."""
-    data, token = common.data_dir(), request.form.get("token", "")
-    files = uploads.staged(data, token)
-    if files is None:
-        abort(400, description="Deze upload is verlopen of onbekend; voeg de bestanden opnieuw toe.")
+    data, token, files = _staged()
     position, _, name = request.form.get("nieuwe_regio", "").partition("|")
     problems = []
     try:
