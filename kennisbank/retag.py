@@ -62,10 +62,10 @@ def _run(data: DataDir, progress: Progress | None) -> tuple[int, int]:
     except TaxonomyChanged:
         index.discard(data, target)
         raise
-    passages = sum(n for _, n in index.indexed_documents(target).values())
-    documents = len(index.indexed_documents(target))
-    log.info("labels bijgewerkt (taxonomie %s): %d documenten, %d passages", version, documents, passages)
-    return documents, passages
+    counts = index.indexed_documents(target)  # one pass over the documents: whoosh searches each one
+    passages = sum(n for _, n in counts.values())
+    log.info("labels bijgewerkt (taxonomie %s): %d documenten, %d passages", version, len(counts), passages)
+    return len(counts), passages
 
 
 def _fill(data: DataDir, target: Any, version: str, progress: Progress | None) -> None:
