@@ -29,21 +29,23 @@ def nieuwste(engine: Any, filters: dict[str, list[str]] | None = None, offset: i
     if not records or not index.exists(engine.data):
         return out
     s = engine.searcher()
-    facets: dict[str, Counter] = {name: Counter() for name in FACETS}
-    matched = []
-    for record in records:
-        own = Term("document_id", record.id)
-        if not s.count(own, fq):
-            continue
-        matched.append(record)
-        counts = s.facets(own, fq, tuple(FACETS.values()))
-        for name, field in FACETS.items():
-            facets[name].update(facet_label(value) for value in counts[field])
+    passing = _documents(s, None, fq)
+    matched = [r for r in records if r.id in passing]
+    ids = {r.id for r in matched}
+    for name, field in FACETS.items():  # documents per value: one count per value, not one per document
+        counts: Counter = Counter()
+        for value in s.facets(None, fq, (field,))[field]:
+            counts[facet_label(value)] += len(ids & _documents(s, Term(field, value), fq))
+        out["facets"][name] = dict(sorted(((k, n) for k, n in counts.items() if n), key=lambda kv: (-kv[1], kv[0])))
     out["total"] = len(matched)
-    out["facets"] = {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for name, c in facets.items()}
     out["documents"] = [describe(record, s.facets(Term("document_id", record.id), None, ("thema",))["thema"])
                         for record in matched[offset:offset + limit]]
     return out
+
+
+def _documents(s: Any, q: Any, fq: Any) -> set[str]:
+    """The ids of the documents with a passage that q (None: any) matches within fq."""
+    return set(s.facets(q, fq, ("document_id",))["document_id"])
 
 
 def describe(record: Record, thema_counts: dict[Any, int]) -> dict:
