@@ -7,6 +7,7 @@ stems (phrases and proximity), `parts` by the parts of its compounds, `heading` 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 # Fields that hold taxonomy labels (a comma-separated list); searchable as filters and counted as facets.
@@ -16,6 +17,23 @@ TEXT_FIELDS = ("text", "parts", "heading", "title", "exact")  # analysed
 STORED_ONLY = ("section", "tags")
 FLAGS = ("werkend", "ocr")
 NUMBERS = ("page", "position")
+
+_PASSAGE_ID = re.compile(r"([a-z0-9][a-z0-9-]{0,119}):(0|[1-9][0-9]{0,5})")
+
+
+def passage_id(doc_id: str, position: int) -> str:
+    """The stable id of a passage, the `pid` of passage_fields: "<document id>:<position>"."""
+    return f"{doc_id}:{position}"
+
+
+def parse_passage_id(pid: str) -> tuple[str, int] | None:
+    """The document id and position of a well-formed passage id, else None.
+
+    >>> parse_passage_id("factsheet-proeftuinen:12"), parse_passage_id("../x:1"), parse_passage_id("a:01")
+    (('factsheet-proeftuinen', 12), None, None)
+    """
+    found = _PASSAGE_ID.fullmatch(pid)
+    return (found.group(1), int(found.group(2))) if found else None
 
 
 def passage_fields(meta: Any, sha: str, passage: Any) -> dict[str, Any]:
@@ -29,7 +47,7 @@ def passage_fields(meta: Any, sha: str, passage: Any) -> dict[str, Any]:
         "werkend": list(passage.werkend),
     }
     return {
-        "pid": f"{meta.id}:{passage.position}",
+        "pid": passage_id(meta.id, passage.position),
         "document_id": meta.id,
         "sha256": sha,
         "title": meta.title,

@@ -8,12 +8,12 @@ the same text as the source (or as a passage already listed) are left out: a cop
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from functools import lru_cache
 from typing import Any
 
 from kennisbank.analysis import exact_analyzer, whole_analyzer
+from kennisbank.index.fields import passage_id
 from kennisbank.index.query import Or, Term
 from kennisbank.search import highlight
 from kennisbank.taxonomie import load as load_taxonomie
@@ -24,24 +24,6 @@ DOCUMENT_KEY_TERMS = 40  # terms of a whole document
 SHINGLE = 3  # words per shingle when two texts are compared
 NEAR_DUPLICATE = 0.8  # share of the shorter text's shingles found in the other that makes them one text
 MAX_LIMIT = 50
-_PASSAGE_ID = re.compile(r"([a-z0-9][a-z0-9-]{0,119}):(0|[1-9][0-9]{0,5})")
-
-
-def passage_id(doc_id: str, position: int) -> str:
-    """The stable id of a passage, as the index stores it (schema.passage_fields): "<document id>:<position>"."""
-    return f"{doc_id}:{position}"
-
-
-def parse_passage_id(pid: str) -> tuple[str, int] | None:
-    """The document id and position of a well-formed passage id, else None.
-
-    >>> parse_passage_id("factsheet-proeftuinen:12"), parse_passage_id("../x:1"), parse_passage_id("a:01")
-    (('factsheet-proeftuinen', 12), None, None)
-    """
-    found = _PASSAGE_ID.fullmatch(pid)
-    return (found.group(1), int(found.group(2))) if found else None
-
-
 @lru_cache(maxsize=1)
 def _region_terms() -> frozenset[str]:
     """The index terms of every region's name and aliases: they say where a passage is, not what it is about."""

@@ -18,9 +18,9 @@ from werkzeug.datastructures import MultiDict
 from kennisbank import index
 from kennisbank.bronvermelding import bronvermelding
 from kennisbank.config import DataDir
+from kennisbank.index.fields import passage_id
 from kennisbank.jobs import JobState
 from kennisbank.search.engine import Engine
-from kennisbank.search.similar import passage_id
 from kennisbank.store import Record, RecordStatus, Store
 
 if TYPE_CHECKING:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template, request
 
+from kennisbank.index.fields import parse_passage_id
 from kennisbank.search import similar
 from kennisbank.web import common
 from kennisbank.web.zoeken import bounded_int
@@ -14,7 +15,7 @@ EXAMPLE = "factsheet-proeftuinen:12"
 
 def find(pid: str, limit: int) -> tuple[dict | None, tuple[int, str]]:
     """The passages like passage `pid`, or None with the status and reason why not."""
-    if similar.parse_passage_id(pid) is None:
+    if parse_passage_id(pid) is None:
         return None, (400, f"Ongeldige passage-id '{pid[:130]}': verwacht '<document-id>:<positie>', "
                            f"bijvoorbeeld '{EXAMPLE}'.")
     answer = common.with_engine(lambda e: similar.similar_passages(e.searcher(), pid, limit)) \

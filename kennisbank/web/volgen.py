@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, request, url_for
 
 from kennisbank import vergelijk
 from kennisbank.bronvermelding import dutch_date
+from kennisbank.index.fields import passage_id
 from kennisbank.nieuw import nieuwste
 from kennisbank.search import highlight
 from kennisbank.web import atom, common
@@ -95,7 +96,7 @@ def _passage_entry(passage: dict, snippet: str, regions: list[str]) -> atom.Entr
 
 def _document_entry(doc: dict) -> atom.Entry:
     """A new document as an entry: its metadata, main vraagstukken and the start of its text."""
-    opening = common.with_engine(lambda e: e.searcher().passage(f"{doc['id']}:0")) or {"text": ""}
+    opening = common.with_engine(lambda e: e.searcher().passage(passage_id(doc["id"], 0))) or {"text": ""}
     themes = ", ".join(v["label"] for v in doc["vraagstukken"])
     summary = (f"{doc['region'] or 'regio onbekend'} · {doc['type']} · {dutch_date(doc['date'])}"
                + (f" · vraagstukken: {themes}" if themes else "")
