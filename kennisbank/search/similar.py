@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from functools import lru_cache
 from typing import Any
 
 from kennisbank.analysis import exact_analyzer, whole_analyzer
@@ -17,6 +16,7 @@ from kennisbank.index.fields import passage_id
 from kennisbank.index.query import Or, Term
 from kennisbank.search import highlight
 from kennisbank.taxonomie import load as load_taxonomie
+from kennisbank.taxonomie import per_version
 
 KEY_TERMS = 25  # terms of one passage that make the query
 MARKED_TERMS = 12  # the best key terms a hit shares are marked (its snippet shows where most of these stand)
@@ -24,7 +24,7 @@ DOCUMENT_KEY_TERMS = 40  # terms of a whole document
 SHINGLE = 3  # words per shingle when two texts are compared
 NEAR_DUPLICATE = 0.8  # share of the shorter text's shingles found in the other that makes them one text
 MAX_LIMIT = 50
-@lru_cache(maxsize=1)
+@per_version()
 def _region_terms() -> frozenset[str]:
     """The index terms of every region's name and aliases: they say where a passage is, not what it is about."""
     names = [name for regio in load_taxonomie().regios for name in (regio.naam, *regio.aliassen)]

@@ -1,12 +1,15 @@
 """Passages like this one: key terms by tf-idf, other documents only, copies left out; checked on real indexes."""
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
-from kennisbank import documents, index
+from kennisbank import documents, index, taxonomie
 from kennisbank.analysis import fold
 from kennisbank.config import DataDir
 from kennisbank.search import similar
+from kennisbank.taxonomie import beheer
 
 # Our own texts: a plan about the klantreis, another plan with a passage on the same subject in other words and
 # one on money, and a third plan that copied the first plan's klantreis passage word for word.
@@ -145,3 +148,15 @@ def test_the_taxonomy_agrees_the_neighbours_of_the_zuid_holland_zuid_passage_are
         tagged = [h for h in hits if "verklarende-analyse" in s.passage(h["passage_id"])["thema"].split(",")]
         assert len(tagged) >= 2, [(h["passage_id"], h["text"][:80]) for h in hits]
     _with_searcher(shared_data, check)
+
+
+def test_a_region_the_data_dirs_taxonomy_adds_is_left_out_too(own, tmp_path):
+    data = DataDir(tmp_path / "data")
+    shutil.copytree(own.root, data.root, symlinks=True)
+    with index.searcher(index.open_index(data, create=False)) as s:
+        text = _pid_text(s, "plan-b", "De begroting")
+        assert "proeftuin" in dict(similar.key_terms(s, [text]))
+        beheer.add(data, "regio", "Proeftuin Walcheren", "test")
+        with taxonomie.using(data):
+            assert "proeftuin" not in dict(similar.key_terms(s, [text]))  # a word of the new region's name
+        assert "proeftuin" in dict(similar.key_terms(s, [text]))  # the package's taxonomy again
