@@ -52,7 +52,7 @@ def _scale_section(r: dict) -> list[str]:
     """All numbers of one scale and engine."""
     ing, pdf, s, m = r["ingest"], r["pdf"], r["search"], r["machine"]
     quality = r.get("quality")
-    lines = [f"## ×{r['scale']}, {_engine(r)}", "",
+    lines = [f"## ×{r['scale']}, {targets.engine(r)}", "",
              f"- date {r['date']}; command `{r['command']}`; total {r['seconds_total']} s",
              f"- machine: {m['nproc']} cores ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}; "
              f"load average at start {tuple(round(x, 2) for x in m['load_avg_start'])}, at end "
@@ -121,11 +121,6 @@ def _kv(d: dict) -> str:
     return ", ".join(f"{k} {v}" for k, v in d.items())
 
 
-def _engine(r: dict) -> str:
-    """The engine a results file measured (files from before the engine interface measured whoosh)."""
-    return r.get("engine", "whoosh")
-
-
 def render(out: Path, target: Path, notes: Path) -> None:
     """Write RESULTS.md: the findings, the engines against the targets, then every run, largest scale first."""
     results = [json.loads(p.read_text()) for p in out.glob("results-x*.json")]
@@ -137,7 +132,7 @@ def render(out: Path, target: Path, notes: Path) -> None:
         lines += [notes.read_text(encoding="utf-8").strip(), ""]
     lines += targets.table(results)
     sections = _earlier_sections(target)  # runs of another day (their results files are gone)
-    sections.update({(r["scale"], _engine(r)): _scale_section(r) for r in results})
+    sections.update({(r["scale"], targets.engine(r)): _scale_section(r) for r in results})
     for key in sorted(sections, key=lambda k: (-k[0], k[1])):
         lines += sections[key]
     target.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")

@@ -5,8 +5,6 @@ show), the web and load figures are wall time on this shared 2-core machine.
 """
 from __future__ import annotations
 
-from typing import Callable
-
 # engine -> (scale, {target name: limit}); "≤" limits unless the name says "≥"
 TARGETS: dict[str, tuple[int, dict[str, float]]] = {
     "whoosh": (100, {"p50": 30, "p95": 100, "searches_per_s": 40, "p95_ingest": 300, "load_s": 180,
@@ -64,11 +62,16 @@ def overlap(a: dict, b: dict) -> tuple[int, int, int, float]:
             len(common), shared)
 
 
-def table(results: list[dict], engine_of: Callable[[dict], str] = lambda r: r.get("engine", "whoosh")) -> list[str]:
+def engine(r: dict) -> str:
+    """The engine a results file measured (files from before the engine interface measured whoosh)."""
+    return r.get("engine", "whoosh")
+
+
+def table(results: list[dict]) -> list[str]:
     """The targets table: for each engine its run at the target scale (the latest), the figure and the verdict."""
     latest: dict[tuple[int, str], dict] = {}
     for r in sorted(results, key=lambda r: r["date"]):
-        latest[(r["scale"], engine_of(r))] = r
+        latest[(r["scale"], engine(r))] = r
     runs = {e: latest.get((scale, e)) for e, (scale, _t) in TARGETS.items()}
     if not any(runs.values()):
         return []
