@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kennisbank.search.concepts import (
+    Concept,
     QueryConcepts,
     derived_positions,
     joined_positions,
@@ -40,14 +41,14 @@ class Stats:
 
     @classmethod
     def of(cls, concepts: QueryConcepts, doc_count: int, mean_length: float, frequency) -> Stats:
-        """Stats for the concepts; `frequency(field, stem)` is the number of passages holding the stem."""
+        """Stats for the concepts; `frequency(field, term)` is the number of passages holding the term."""
         def idf(df: int) -> float:
             return math.log(1 + (doc_count - df + 0.5) / (df + 0.5))
         concept_idf = []
         for c in concepts.concepts:
             stems = [f.stems for f in c.forms] or [c.exact]
-            concept_idf.append(idf(max((min((frequency("text", s) for s in run), default=0) for run in stems),
-                                       default=0)))
+            df = max((min((frequency("text", s) for s in run), default=0) for run in stems), default=0)
+            concept_idf.append(idf(max(df, _tagged(c, frequency))))
         parts = {p for c in concepts.concepts for p in c.parts}
         part_idf = {p: idf(max(frequency("text", p), frequency("parts", p))) for p in parts}
         return cls(doc_count, max(mean_length, 1.0), tuple(concept_idf), part_idf)
@@ -68,6 +69,14 @@ class Stats:
             weights[stem] *= math.log(1 + (self.doc_count - df + 0.5) / (df + 0.5))
         best = dict(sorted(weights.items(), key=lambda kv: -kv[1])[:FEEDBACK_WORDS])
         return replace(self, feedback=best)
+
+
+def _tagged(concept: Concept, frequency) -> int:
+    """How many passages hold a concept by their tags alone: a region's passages, a vraagstuk's passages (the
+    concept is present in all of them, so it tells them apart no better than that)."""
+    if concept.regio:
+        return max(frequency("passage_regio", concept.regio), frequency("document_regio", concept.regio))
+    return frequency("thema", concept.thema) if concept.thema else 0
 
 
 def features(query: QueryConcepts, stats: Stats, hit: Any, best_stage1: float) -> dict[str, float]:

@@ -70,3 +70,19 @@ def test_relevance_feedback_counts_the_words_of_the_best_stage1_passages():
     assert "ervaringsdeskundig" in stats.feedback and "klantreis" not in stats.feedback
     hit = Hit({"text": "Ervaringsdeskundige ouders vertellen.", "section": "", "title": "", "type": ""}, 1.0, 9)
     assert features(concepts, stats, hit, 9.0)["feedback"] > 0.5
+
+
+def test_a_region_weighs_as_rare_as_its_tagged_passages():
+    """Every passage of a region's documents holds the region, however rarely its name is written: the concept
+    tells passages apart no better than its tag does, so a passage holding only the region covers little."""
+    concepts = query_concepts(analyse(parse("begroting Zuid-Holland Zuid")))
+    region = next(c for c in concepts.concepts if c.regio)
+
+    def tagged(field: str, value: str) -> int:
+        return 240 if field in ("passage_regio", "document_regio") else 12
+
+    idf = dict(zip([c.text for c in concepts.concepts], Stats.of(concepts, 300, 100.0, tagged).idf))
+    assert idf[region.text] < idf["begroting"] / 3
+    hit = Hit({"text": "Het programma in de tien gemeenten.", "section": "", "title": "", "type": "projectplan",
+               "thema": "", "passage_regio": region.regio, "document_regio": region.regio}, 5.0, 0)
+    assert features(concepts, Stats.of(concepts, 300, 100.0, tagged), hit, 10.0)["coverage"] < 0.25
