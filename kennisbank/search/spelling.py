@@ -7,6 +7,8 @@ from kennisbank.analysis import is_stopword, query_forms
 from kennisbank.index import Searcher
 from kennisbank.search.analyse import AnalysedQuery, Word
 
+SHORT = 5  # a word of up to this many letters is corrected by one edit at most (two would change half of it)
+
 
 def suggest(s: Searcher, query: AnalysedQuery) -> tuple[str | None, list[list[str]] | None]:
     """The suggestion to show (None when every word is fine), and the clauses' words to search instead when the
@@ -46,8 +48,9 @@ def _known(s: Searcher, word: Word) -> bool:
 
 
 def _closest(s: Searcher, word: str) -> str | None:
-    """The most frequent vocabulary word within edit distance 1, else 2, sharing the first letter."""
-    for dist in (1, 2):
+    """The most frequent vocabulary word within edit distance 1, else 2 (one for a short word, as Lucene's AUTO
+    fuzziness: "kiest" is not "kent"), sharing the first letter; a swap of two letters is one edit."""
+    for dist in (1, 2) if len(word) > SHORT else (1,):
         candidates = [w for w in s.terms_within("exact", word, dist, prefix=1) if w != word]
         if candidates:
             return max(candidates, key=lambda w: (s.doc_frequency("exact", w), w))

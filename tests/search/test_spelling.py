@@ -53,3 +53,16 @@ def test_no_suggestion_for_unseen_forms_of_known_words(engine, query, known_as):
     assert not _corpus_has(engine, query) and _corpus_has(engine, known_as)
     answer = engine.search(query)
     assert answer["suggestion"] is None and answer["hits"]
+
+
+def test_a_short_word_is_corrected_by_one_edit_at_most(engine):
+    """'kiest' is Dutch the corpus does not hold: 'kent', two edits away, is another word, not its spelling."""
+    assert not _corpus_has(engine, "kiest") and _corpus_has(engine, "kent")
+    answer = engine.search("waarom kiest Centraal Gelderland")
+    assert answer["suggestion"] is None
+    assert answer["hits"] and all("kent" not in h["snippet"].lower() for h in answer["hits"])
+
+
+def test_two_swapped_letters_are_one_edit(engine):
+    assert not _corpus_has(engine, "gezni") and _corpus_has(engine, "gezin")
+    assert engine.search("gezni")["suggestion"] == "gezin"

@@ -238,17 +238,23 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 
 def _distance(a: str, b: str, limit: int) -> int:
-    """The edit distance of two words, or limit + 1 once it is over the limit.
+    """The edit distance of two words, a swap of two neighbouring letters counting as one edit (as whoosh's
+    terms_within counts), or limit + 1 once it is over the limit.
 
     >>> _distance("analise", "analyse", 2), _distance("team", "teams", 1), _distance("gezin", "regio", 1)
     (1, 1, 2)
+    >>> _distance("gezni", "gezin", 2), _distance("kiest", "kent", 2)
+    (1, 2)
     """
-    previous = list(range(len(b) + 1))
+    before, previous = None, list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
         for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if before and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
         if min(current) > limit:
             return limit + 1
-        previous = current
+        before, previous = previous, current
     return previous[-1]
