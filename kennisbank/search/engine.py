@@ -8,7 +8,7 @@ from typing import Any
 
 from kennisbank import index, taxonomie
 from kennisbank.config import DataDir
-from kennisbank.index.query import Every, Node, any_of
+from kennisbank.index.query import Every, Node
 from kennisbank.search import highlight, rank, rerank
 from kennisbank.search.analyse import AnalysedQuery, analyse
 from kennisbank.search.concepts import QueryConcepts, query_concepts
@@ -69,15 +69,15 @@ class Engine:
             else:
                 answer["notes"].append("de zoekvraag bevat geen woorden om op te zoeken")
             return answer
-        answer["suggestion"], variants, analysed = _variants(s, parsed, analysed, typed)
-        found = self.candidates(s, variants, analysed, fq, max(STAGE1_DEPTH, offset + limit))
+        answer["suggestion"], searched, analysed = _corrected(s, parsed, analysed, typed)
+        found = self.candidates(s, searched, analysed, fq, max(STAGE1_DEPTH, offset + limit))
         ranked = rank.cap_sections(found.ranked())
         fill = [hit for hit in ranked if not found.holds(hit)]  # topping up a short first page
         answer["total"] = max(s.count(found.matched, fq) + len(fill), len(ranked))  # counted exactly, not scored
         if facets:
             counted = s.facets(found.matched, fq, tuple(FACET_FIELDS.values()))
             answer["facets"] = facet_counts(_with_values(counted, fill))
-        marks = highlight.Marks.of(variants)
+        marks = highlight.Marks.of([searched])
         for hit in ranked[offset:offset + limit]:
             answer["hits"].append(_hit(hit, marks, found.explain(hit) if explain else None, not found.holds(hit)))
         return answer
@@ -89,17 +89,17 @@ class Engine:
         s = self.searcher()
         fq, _ = filter_query(parsed.filters)
         analysed = analyse(parsed, known=_known(s))
-        _, variants, analysed = _variants(s, parsed, analysed, plan(analysed))
-        return self.candidates(s, variants, analysed, fq, depth)
+        _, searched, analysed = _corrected(s, parsed, analysed, plan(analysed))
+        return self.candidates(s, searched, analysed, fq, depth)
 
     @staticmethod
-    def candidates(s: index.Searcher, variants: list[QueryPlan], analysed: AnalysedQuery, fq: Node | None,
+    def candidates(s: index.Searcher, searched: QueryPlan, analysed: AnalysedQuery, fq: Node | None,
                    depth: int = STAGE1_DEPTH) -> Found:
         """Stage 1: the best `depth` passages for any form of any concept (BM25F), with their features."""
-        loose = any_of([v.loose for v in variants if v.loose])
+        loose = searched.loose
         hits = s.search(loose or Every(), filter=fq, limit=depth)
         query = query_concepts(analysed)
-        matched = any_of([v.matched for v in variants if v.matched]) or Every()
+        matched = searched.matched or Every()
         own = s.matching(matched, fq, hits)
         if loose is None or not query.concepts:
             return Found(hits, query, [], matched, own)
@@ -108,15 +108,16 @@ class Engine:
         best = max((float(h.score or 0) for h in hits), default=0.0)
         return Found(hits, query, [features(query, stats, h, best) for h in hits], matched, own)
 
-def _variants(s: index.Searcher, parsed: ParsedQuery, analysed: AnalysedQuery,
-              typed: QueryPlan) -> tuple[str | None, list[QueryPlan], AnalysedQuery]:
-    """The suggestion to show, the plans to search (the typed one, and its spelling correction when a word is
-    not in the index) and the analysed query the candidates are weighed against (the corrected one then)."""
+def _corrected(s: index.Searcher, parsed: ParsedQuery, analysed: AnalysedQuery,
+               typed: QueryPlan) -> tuple[str | None, QueryPlan, AnalysedQuery]:
+    """The suggestion to show, the plan to search and the analysed query the candidates are weighed against: the
+    typed ones, or their spelling correction when the index cannot find a word in any form (the typed plan then
+    adds nothing but counts the other words twice, so a typo would rank otherwise than the word it meant)."""
     suggestion, corrected_words = suggest(s, analysed)
     if corrected_words is None:
-        return suggestion, [typed], analysed
+        return suggestion, typed, analysed
     corrected = analyse(parsed, words_override=corrected_words, known=_known(s))
-    return suggestion, [plan(corrected), typed], corrected
+    return suggestion, plan(corrected), corrected
 
 
 def _with_values(counted: dict[str, dict[Any, int]], hits: list[Any]) -> dict[str, dict[Any, int]]:
