@@ -30,6 +30,13 @@ class Word:
     form: QueryWord
     stems: tuple[str, ...]
     derived: tuple[str, ...] = ()  # stems of words from the same root that the index holds (vergoeding)
+    absent: bool = False  # the index holds no word with this stem: its derived words stand in for it
+
+    @property
+    def same_root(self) -> tuple[str, ...]:
+        """The derived stems that count as the word itself: those of a word the index lacks ("uitwisselen" is
+        found as "uitwisseling" when only that stands in the corpus); otherwise none."""
+        return self.derived if self.absent else ()
 
 
 @dataclass(frozen=True)
@@ -115,7 +122,8 @@ def analyse(parsed: ParsedQuery, words_override: list[list[str]] | None = None,
     for n, clause in enumerate(parsed.clauses):
         words = [analyse_word(w) for w in (words_override[n] if words_override else clause.words)]
         if known is not None:
-            words = [replace(w, derived=tuple(d for d in derivations(w.form.stem) if known(d))) for w in words]
+            words = [replace(w, derived=tuple(d for d in derivations(w.form.stem) if known(d)),
+                             absent=bool(w.form.stem) and not known(w.form.stem)) for w in words]
         phrases = [tuple(exact_words(p)) for p in clause.phrases]
         clauses.append(Clause(_units(words), words, phrases, [query_forms(w) for w in clause.excluded]))
     return AnalysedQuery(clauses, parsed.filters)

@@ -92,7 +92,9 @@ def plan(query: AnalysedQuery) -> QueryPlan:
 def _unit_query(unit: Word | Name | Vraagstuk | Regio, terms: set[str], concepts: list) -> Node | None:
     """The query of one concept in its own forms; a named vraagstuk by its tag or all its words."""
     if isinstance(unit, Word):
-        return _word_query(unit.form.stem, unit.form.parts, terms)
+        own = _word_query(unit.form.stem, unit.form.parts, terms)
+        terms.update(unit.same_root)
+        return Or([own, *(Term("text", d) for d in unit.same_root)]) if own and unit.same_root else own
     if isinstance(unit, Regio):
         concepts.append((unit.text, [f"regio:{unit.naam}"]))
         return _run_query(unit.stems, terms)
@@ -119,7 +121,7 @@ def _with_weaker_forms(unit: Word | Name | Vraagstuk | Regio, strict: Node) -> N
     for w in words:
         for part in (p for p in w.form.parts if not is_stopword(p)):
             weak.extend([Term("text", part, boost=WEAK_BOOST), Term("parts", part, boost=WEAK_BOOST)])
-        weak.extend(Term("text", d, boost=WEAK_BOOST) for d in w.derived)
+        weak.extend(Term("text", d, boost=WEAK_BOOST) for d in w.derived if d not in w.same_root)
     if isinstance(unit, Regio):
         weak.append(Constant(Term("passage_regio", unit.naam), score=REGIO_BONUS))
     return Or([strict, *weak]) if weak else strict

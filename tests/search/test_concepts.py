@@ -53,9 +53,16 @@ def test_a_compound_stands_in_full_as_its_parts_side_by_side_and_partly_inside_o
 
 
 def test_derived_words_stand_where_the_index_holds_them():
-    word = concepts("vergoeden", known=lambda s: s == "vergoeding").concepts[0]
+    word = concepts("vergoeden", known=lambda s: s in ("vergoed", "vergoeding")).concepts[0]
     assert word.derived == ("vergoeding",)
     assert derived_positions(word, passage_terms("De vergoeding van uren")) == [0]
+
+
+def test_a_word_the_index_lacks_is_its_derived_words():
+    """Only "vergoeding" stands in the corpus: for "vergoeden" it is the word itself, not a weaker form."""
+    word = concepts("vergoeden", known=lambda s: s == "vergoeding").concepts[0]
+    assert word.derived == () and [f.stems for f in word.forms] == [(stem("vergoeden"),), ("vergoeding",)]
+    assert positions(word, passage_terms("De vergoeding van uren")) == [0]
 
 
 def test_neighbouring_query_words_stand_joined_in_one_compound():

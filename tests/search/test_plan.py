@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 
 from kennisbank.index.query import And, Or
-from kennisbank.search.plan import plan_for
+from kennisbank.search.analyse import analyse
+from kennisbank.search.plan import plan, plan_for
+from kennisbank.search.query import parse
 from kennisbank.taxonomie import load as load_taxonomie
 
 
@@ -27,3 +29,10 @@ def test_the_plan_has_a_loose_and_an_every_concept_query():
     assert isinstance(built.all_concepts, And) and isinstance(built.loose, Or)
     assert {"gezinsadvocat", "gezin", "advocat", "bestaanszekerheid"} <= built.terms  # stems and compound parts
     assert plan_for("de het").loose is None and plan_for("de het").all_concepts is None
+
+
+def test_a_word_the_index_lacks_is_searched_as_its_derived_words():
+    lacking = plan(analyse(parse("uitwisselen"), known=lambda s: s == "uitwisseling"))
+    holding = plan(analyse(parse("uitwisselen"), known=lambda s: s in ("uitwissel", "uitwisseling")))
+    assert "text:uitwisseling" in str(lacking.matched) and "uitwisseling" in lacking.terms
+    assert "uitwisseling" not in str(holding.matched) and "text:uitwisseling^0.3" in str(holding.loose)
