@@ -39,7 +39,30 @@ def _(node: N.And) -> Q.Query:
 
 @to_whoosh.register
 def _(node: N.Or) -> Q.Query:
-    return Q.Or([to_whoosh(p) for p in node.parts], boost=node.boost)
+    return Q.Or([to_whoosh(p) for p in flat_parts(node)], boost=node.boost)
+
+
+def flat_parts(node: N.Or) -> list[N.Node]:
+    """The parts of an OR with the parts of ORs within it taken up (their boost multiplied into each part): the
+    same sum of scores, without a matcher per nested OR in every segment (a fifth of stage 1 at ×100).
+
+    >>> [str(p) for p in flat_parts(N.Or([N.Term("text", "a"), N.Or([N.Term("text", "b", boost=0.5),
+    ...       N.Or([N.Term("parts", "c")])], boost=2.0), N.Constant(N.Term("thema", "t"), score=3.0)]))]
+    ['text:a', 'text:b', 'parts:c^2.0', 'thema:t=3.0']
+    """
+    out: list[N.Node] = []
+    for part in node.parts:
+        if not isinstance(part, N.Or):
+            out.append(part)
+            continue
+        inner = flat_parts(part)
+        if part.boost == 1.0:
+            out.extend(inner)
+        elif all(isinstance(p, (N.Term, N.Phrase, N.Or)) for p in inner):  # parts that carry a boost
+            out.extend(p.with_boost(p.boost * part.boost) for p in inner)
+        else:
+            out.append(N.Or(inner, boost=part.boost))
+    return out
 
 
 @to_whoosh.register
