@@ -19,6 +19,7 @@ from whoosh import scoring
 from kennisbank.index import lock
 from kennisbank.index import query as N
 from kennisbank.index.engine import Hit, PassageWriter
+from kennisbank.index.whoosh_engine import matchers
 from kennisbank.index.whoosh_engine.docsets import DocSets
 from kennisbank.index.whoosh_engine.merging import merge_tiers
 from kennisbank.index.whoosh_engine.schema import make_schema
@@ -31,6 +32,7 @@ INDEX_NAME = "passages"
 K1, B = 0.9, 0.4
 
 _apply_workarounds()
+matchers.apply()
 
 
 class Damaged(Exception):
