@@ -30,13 +30,7 @@ class Word:
     form: QueryWord
     stems: tuple[str, ...]
     derived: tuple[str, ...] = ()  # stems of words from the same root that the index holds (vergoeding)
-    absent: bool = False  # the index holds no word with this stem: its derived words stand in for it
-
-    @property
-    def same_root(self) -> tuple[str, ...]:
-        """The derived stems that count as the word itself: those of a word the index lacks ("uitwisselen" is
-        found as "uitwisseling" when only that stands in the corpus); otherwise none."""
-        return self.derived if self.absent else ()
+    same_root: tuple[str, ...] = ()  # those words instead, as the word itself, when the index lacks its own stem
 
 
 @dataclass(frozen=True)
@@ -122,11 +116,19 @@ def analyse(parsed: ParsedQuery, words_override: list[list[str]] | None = None,
     for n, clause in enumerate(parsed.clauses):
         words = [analyse_word(w) for w in (words_override[n] if words_override else clause.words)]
         if known is not None:
-            words = [replace(w, derived=tuple(d for d in derivations(w.form.stem) if known(d)),
-                             absent=bool(w.form.stem) and not known(w.form.stem)) for w in words]
+            words = [_with_root(w, known) for w in words]
         phrases = [tuple(exact_words(p)) for p in clause.phrases]
         clauses.append(Clause(_units(words), words, phrases, [query_forms(w) for w in clause.excluded]))
     return AnalysedQuery(clauses, parsed.filters)
+
+
+def _with_root(word: Word, known: Callable[[str], bool]) -> Word:
+    """A word with the words of its root that the index holds: weaker forms of it, or the word itself when the
+    index lacks its own stem ("uitwisselen" is found as "uitwisseling" when only that stands in the corpus)."""
+    derived = tuple(d for d in derivations(word.form.stem) if known(d))
+    if word.form.stem and not known(word.form.stem):
+        return replace(word, same_root=derived)
+    return replace(word, derived=derived)
 
 
 @lru_cache(maxsize=4096)

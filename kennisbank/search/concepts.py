@@ -84,8 +84,7 @@ def _unit_concepts(unit: Word | Name | Vraagstuk | Regio, found: QueryConcepts) 
 
 def _word(word: Word, thema: str | None = None) -> Concept:
     forms = (Form((word.form.stem,)), *(Form((d,)) for d in word.same_root))
-    return Concept(word.text, forms, word.form.parts, thema=thema,
-                   derived=tuple(d for d in word.derived if d not in word.same_root))
+    return Concept(word.text, forms, word.form.parts, thema=thema, derived=word.derived)
 
 
 def positions(concept: Concept, terms: PassageTerms) -> list[int]:

@@ -121,7 +121,7 @@ def _with_weaker_forms(unit: Word | Name | Vraagstuk | Regio, strict: Node) -> N
     for w in words:
         for part in (p for p in w.form.parts if not is_stopword(p)):
             weak.extend([Term("text", part, boost=WEAK_BOOST), Term("parts", part, boost=WEAK_BOOST)])
-        weak.extend(Term("text", d, boost=WEAK_BOOST) for d in w.derived if d not in w.same_root)
+        weak.extend(Term("text", d, boost=WEAK_BOOST) for d in w.derived)
     if isinstance(unit, Regio):
         weak.append(Constant(Term("passage_regio", unit.naam), score=REGIO_BONUS))
     return Or([strict, *weak]) if weak else strict

@@ -44,7 +44,7 @@ def _known(s: Searcher, word: Word) -> bool:
     """Whether the index can find a word it does not hold as written: by its stem, (a compound) by its parts, or
     by a word of the same root ("opschalen" as "op te schalen")."""
     form = word.form
-    return bool(s.doc_frequency("text", form.stem)) or bool(word.derived) or bool(
+    return bool(s.doc_frequency("text", form.stem)) or bool(word.derived or word.same_root) or bool(
         form.parts and all(s.doc_frequency("text", p) or s.doc_frequency("parts", p) for p in form.parts))
 
 
