@@ -70,7 +70,7 @@ def compare(engine: Engine, thema: str, regions: list[str] | None = None) -> dic
     # One search for all regions, best first: the ranking query is a large OR, slow to build once per region.
     scored = AndMaybe(about, ranking.loose) if ranking.loose else about
     own: dict[str, list[Any]] = {name: [] for name in names}
-    marks = highlight.Marks.of([ranking])
+    marks = highlight.Marks.of(ranking)
     for hit in s.search(scored, limit=None, filter=Or([Term("passage_regio", name) for name in names])):
         for name in hit["passage_regio"].split(","):
             if name in own:
@@ -90,7 +90,7 @@ def evidence(engine: Engine, thema: str, regions: list[str] | None = None) -> di
     it for; for the feed of new evidence, which lists all of it rather than the best EVIDENCE per region."""
     names = _region_names(regions)
     about, concept, ranking = _about(thema)
-    marks = highlight.Marks.of([ranking])
+    marks = highlight.Marks.of(ranking)
     out = {"thema": thema, "vraagstuk": concept.id if concept else None,
            "label": concept.label if concept else thema, "rule": RULE, "passages": []}
     for hit in engine.searcher().search(about, limit=None, scored=False,

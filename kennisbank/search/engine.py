@@ -77,7 +77,7 @@ class Engine:
         if facets:
             counted = s.facets(found.matched, fq, tuple(FACET_FIELDS.values()))
             answer["facets"] = facet_counts(_with_values(counted, fill))
-        marks = highlight.Marks.of([searched])
+        marks = highlight.Marks.of(searched)
         for hit in ranked[offset:offset + limit]:
             answer["hits"].append(_hit(hit, marks, found.explain(hit) if explain else None, not found.holds(hit)))
         return answer

@@ -137,16 +137,9 @@ class Marks:
     weak: set[str]  # compound parts and derived words, marked in passages found only through them
 
     @classmethod
-    def of(cls, plans: list[QueryPlan]) -> "Marks":
-        """The marks of every query searched (the typed one and a spelling correction)."""
-        marks = cls(set(), {}, set(), set(), set())
-        for plan in plans:
-            marks.own |= plan.own_terms()
-            marks.parts_of.update(plan.parts_of)
-            marks.exact_terms |= plan.exact_terms
-            marks.themas |= plan.themas()
-            marks.weak |= plan.weak_terms
-        return marks
+    def of(cls, plan: QueryPlan) -> "Marks":
+        """The marks of the query searched (a spelling correction when there was one)."""
+        return cls(plan.own_terms(), dict(plan.parts_of), set(plan.exact_terms), plan.themas(), set(plan.weak_terms))
 
     def matches(self, text: str, tags_json: str | None = None, weak: bool = False) -> list[Match]:
         """The query's matches in a passage; where it is tagged with a named vraagstuk, also what made the tag;
