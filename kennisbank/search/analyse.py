@@ -111,7 +111,7 @@ class AnalysedQuery:
 def analyse(parsed: ParsedQuery, words_override: list[list[str]] | None = None,
             known: Callable[[str], bool] | None = None) -> AnalysedQuery:
     """Analyse each clause (with other words in place of the typed ones: a spelling correction); with `known`
-    (does the index hold this stem?), each word also gets the derived stems the index holds."""
+    (does the index hold this stem?), each word also gets the stems of its root that the index holds (_with_root)."""
     clauses = []
     for n, clause in enumerate(parsed.clauses):
         words = [analyse_word(w) for w in (words_override[n] if words_override else clause.words)]

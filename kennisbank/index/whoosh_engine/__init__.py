@@ -4,6 +4,7 @@
 - `translate`: query nodes as whoosh queries.
 - `docsets`: exact counts and facets as bitsets, without scoring.
 - `merging`: segments merged by tiers of size, so one add never rewrites the whole index.
+- `matchers`: whoosh's preloaded OR made to jump between its matches (same hits and scores, less Python).
 - `workarounds`: the whoosh bugs worked around, and in which version.
 """
 from __future__ import annotations
