@@ -188,11 +188,13 @@ def index_composition(data: DataDir) -> dict:
     if index.built_by(data.index) == "whoosh":
         from whoosh import index as whoosh_index
 
-        ix = whoosh_index.open_dir(str(folder), indexname="passages")
+        from kennisbank.index.whoosh_engine import INDEX_NAME
+
+        ix = whoosh_index.open_dir(str(folder), indexname=INDEX_NAME)
         for segment in ix._segments():
             storage = segment.open_compound_file(ix.storage) if segment.is_compound() else ix.storage
             for name in storage.list():
-                if segment.is_compound() or name.startswith(f"passages_{segment.segid}"):
+                if segment.is_compound() or name.startswith(f"{INDEX_NAME}_{segment.segid}"):
                     kind = name.rsplit(".", 1)[-1]
                     sizes[kind] = sizes.get(kind, 0) + storage.file_length(name)
     else:
