@@ -13,7 +13,7 @@ from kennisbank.search import highlight, rank, rerank
 from kennisbank.search.analyse import AnalysedQuery, analyse
 from kennisbank.search.concepts import QueryConcepts, query_concepts
 from kennisbank.search.facets import FACET_FIELDS, facet_counts
-from kennisbank.search.features import Stats, features
+from kennisbank.search.features import Stats, features, per_query
 from kennisbank.search.filters import filter_query
 from kennisbank.search.plan import QueryPlan, plan
 from kennisbank.search.query import ParsedQuery, parse
@@ -106,7 +106,7 @@ class Engine:
         stats = Stats.of(query, s.doc_count(), s.mean_length("text"), s.doc_frequency)
         stats = stats.with_feedback(hits, query, s.doc_frequency)
         best = max((float(h.score or 0) for h in hits), default=0.0)
-        return Found(hits, query, [features(query, stats, h, best) for h in hits], matched, own)
+        return Found(hits, query, per_query([features(query, stats, h, best) for h in hits]), matched, own)
 
 def _corrected(s: index.Searcher, parsed: ParsedQuery, analysed: AnalysedQuery,
                typed: QueryPlan) -> tuple[str | None, QueryPlan, AnalysedQuery]:

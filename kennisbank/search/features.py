@@ -23,10 +23,11 @@ from kennisbank.search.passage import PassageTerms, passage_terms
 
 K1, B = 0.9, 0.4  # BM25 for short passages
 FEEDBACK_PASSAGES, FEEDBACK_WORDS = 10, 30  # relevance feedback: words taken from the best stage-1 passages
-TYPES = ("projectplan", "factsheet", "landelijk kader", "overig")
 FEATURES = ("bm25_text", "bm25_parts", "bm25_derived", "split_parts", "coverage", "all_concepts", "sentence",
             "section", "title", "proximity", "phrase", "joined", "feedback", "thema_tag", "regio", "definition",
-            "spelled_out", "length", "first_match", "stage1", *(f"type_{t.replace(' ', '_')}" for t in TYPES))
+            "spelled_out", "length", "first_match", "stage1")
+SCALED = ("bm25_text", "bm25_parts", "bm25_derived", "length")  # unbounded: divided by the query's best candidate
+BASE = "coverage"  # the feature the model keeps when its fitted weights are pulled to zero
 
 
 @dataclass(frozen=True)
@@ -120,9 +121,18 @@ def features(query: QueryConcepts, stats: Stats, hit: Any, best_stage1: float) -
         "first_match": _first(strong, text.length),
         "stage1": float(hit.score or 0) / best_stage1 if best_stage1 > 0 else 0.0,
     }
-    for t in TYPES:
-        out[f"type_{t.replace(' ', '_')}"] = float(hit.get("type") == t)
     return out
+
+
+def per_query(values: list[dict[str, float]]) -> list[dict[str, float]]:
+    """The candidates' features with the unbounded ones divided by the largest among them, so that a weight
+    means the same on a collection of short web pages as on one of long plans.
+
+    >>> per_query([{"bm25_text": 2.0, "coverage": 1.0}, {"bm25_text": 1.0, "coverage": 0.5}])
+    [{'bm25_text': 1.0, 'coverage': 1.0}, {'bm25_text': 0.5, 'coverage': 0.5}]
+    """
+    top = {name: max((v.get(name, 0.0) for v in values), default=0.0) for name in SCALED}
+    return [{name: value / top[name] if top.get(name) else value for name, value in v.items()} for v in values]
 
 
 def _best_sentence(text: PassageTerms, idf: tuple[float, ...], found: list[list[int]]) -> float:
