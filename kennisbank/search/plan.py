@@ -110,7 +110,7 @@ def _unit_query(unit: Word | Name | Vraagstuk | Regio, terms: set[str], concepts
         return AndMaybe(Or(alts), defined) if defined else Or(alts)
     own = [q for q in (_word_query(w.form.stem, w.form.parts, terms) for w in unit.content) if q]
     concepts.append((unit.text, [f"thema:{unit.thema}"]))
-    return Or([all_of(own), Constant(Term("thema", unit.thema), score=THEMA_BONUS)]) if own else None
+    return _or_tagged(all_of(own), Term("thema", unit.thema), THEMA_BONUS) if own else None
 
 
 def _with_weaker_forms(unit: Word | Name | Vraagstuk | Regio, strict: Node) -> Node:
@@ -123,8 +123,14 @@ def _with_weaker_forms(unit: Word | Name | Vraagstuk | Regio, strict: Node) -> N
             weak.extend([Term("text", part, boost=WEAK_BOOST), Term("parts", part, boost=WEAK_BOOST)])
         weak.extend(Term("text", d, boost=WEAK_BOOST) for d in w.derived)
     if isinstance(unit, Regio):
-        weak.append(Constant(Term("passage_regio", unit.naam), score=REGIO_BONUS))
+        return _or_tagged(Or([strict, *weak]) if weak else strict, Term("passage_regio", unit.naam), REGIO_BONUS)
     return Or([strict, *weak]) if weak else strict
+
+
+def _or_tagged(words: Node, tag: Term, score: float) -> Node:
+    """A concept held in its words or by its tag: one way of holding it, not extra relevance. A passage with the
+    words scores by them; a tagged passage without them gets the tag's constant score."""
+    return Or([words, AndNot(Constant(tag, score=score), words)])
 
 
 def _word_query(stem: str, parts: tuple[str, ...], terms: set[str]) -> Node | None:
