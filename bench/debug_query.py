@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
+from judged import SHARED, load_judge
 from kennisbank.config import resolve
 from kennisbank.search.engine import Engine
-from quality import load_judge
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def main() -> None:

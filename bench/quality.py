@@ -1,57 +1,51 @@
-"""Search quality: Kennisbank against plain engines on the same passages, on the judged dev set and on our own set.
+"""Search quality: Kennisbank against plain engines on the same passages, for each judged author group.
 
-    .venv/bin/python bench/quality.py [--per-query] [--dev-data DIR] [--own-data DIR]
+    .venv/bin/python bench/quality.py [--per-query] [--pdf DIR] [--berichten DIR] [--own-data DIR]
 
-1. The dev set (../shared/eval/dev_queries.json, 75 queries over the five shared PDFs): Kennisbank scored with
-   5-fold cross-validation (each fold ranked by a model fitted on the other four: the figure that counts), the
-   shipped model (fitted on all 75: in-sample, shown for comparison only), and the plain engines: whoosh
+1. Engines x groups (a, p over the five shared PDFs; v over the 24 berichten, another collection; see
+   bench/judged.py): Kennisbank with each group ranked by a model fitted on the other groups only (the figure
+   that counts) and their mean, the within-group 5-fold figure beside it, the base alone (no fitted weight), the
+   shipped model (fitted on all groups: in-sample, for comparison only), and the plain engines: whoosh
    StandardAnalyzer and LanguageAnalyzer("nl") (BM25F), BM25 with the Dutch Snowball stemmer (bm25s +
    PyStemmer) and SQLite FTS5, each over exactly the passages Kennisbank holds, asked for any of the words.
-2. Stage 1: the share of judged nuggets among the candidates the re-ranker gets, and the nDCG their best order
+2. Paired bootstrap intervals (1,000 resamples of queries within their group) of Kennisbank's gain over the base
+   and over each plain engine, on the mean of the groups.
+3. Per group and query class: Kennisbank (leave one group out) against the best plain engine of that group.
+4. Stage 1: the share of judged nuggets among the candidates the re-ranker gets, and the nDCG their best order
    would reach.
-3. Per query class (bench/eval/query_classes.json), cross-validated, against the ranking before re-ranking
-   (bench/eval/before.json).
-4. The project's own set: the twelve documents of other shapes in corpus/vormen with the 20 queries of
+5. The project's own set: the twelve documents of other shapes in corpus/vormen with the 20 queries of
    bench/eval/vormen_queries.json, judged before any tuning and never fitted on: the shipped model, held out.
 Scores use the judge's own scoring (nDCG@10, MRR@10, recall@10).
 """
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import re
 import sqlite3
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+from judged import (
+    EVAL,
+    GROUPS,
+    ROOT,
+    Judged,
+    best_order,
+    bootstrap,
+    data_dirs,
+    ingest,
+    judged,
+    load_judge,
+    means,
+    ranked,
+    stage1_recall,
+)
+
 OWN = ROOT / "corpus" / "vormen"
-EVAL = ROOT / "bench" / "eval"
 Search = Callable[[str], list[dict]]
-
-
-def load_judge():
-    """The judge's module, so scores are computed exactly as the scorer does."""
-    spec = importlib.util.spec_from_file_location("judge", SHARED / "eval" / "judge.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def ingest(folder: Path, data: Path) -> None:
-    """A folder's documents ingested into a fresh data dir, through the CLI as a user would."""
-    subprocess.run([str(ROOT / ".venv" / "bin" / "kennisbank"), "--data", str(data), "ingest", str(folder)],
-                   check=True, capture_output=True)
-
-
-def ingest_shared(data: Path) -> None:
-    """The five shared PDFs ingested into a fresh data dir."""
-    ingest(SHARED / "corpus" / "pdf", data)
 
 
 def passages(engine) -> list[dict]:
@@ -126,9 +120,7 @@ def plain_engines(rows: list[dict], tmp: Path) -> dict[str, Search]:
 def evaluate(judge, queries: list[dict], search: Search) -> dict:
     """Mean recall, MRR and nDCG at 10, plus the lowest recall of any query."""
     rows = [judge.score(search(q["query"]), q["nuggets"]) for q in queries]
-    n = len(rows)
-    return {"ndcg": sum(r[2] for r in rows) / n, "mrr": sum(r[1] for r in rows) / n,
-            "recall": sum(r[0] for r in rows) / n, "min_recall": min(r[0] for r in rows)}
+    return {**means(rows), "min_recall": min(r[0] for r in rows)}
 
 
 def table(title: str, results: dict[str, dict]) -> None:
@@ -141,56 +133,97 @@ def table(title: str, results: dict[str, dict]) -> None:
         print(f"| {name} | {m['ndcg']:.3f}{worst} | {m['mrr']:.3f} | {m['recall']:.3f} | {low} |")
 
 
+PerQuery = dict[str, dict[str, tuple[float, float, float]]]  # group -> query id -> (recall, rr, nDCG)
+
+
+def plain_scores(judge, rows: list[Judged], engines: dict, tmp: Path) -> dict[str, PerQuery]:
+    """Each plain engine's per-query scores on every group, over the passages of that group's collection."""
+    out: dict[str, PerQuery] = {}
+    for group in GROUPS:
+        peers = plain_engines(passages(engines[group.collection]), tmp / f"peers-{group.name}")
+        for name, search in peers.items():
+            out.setdefault(name, {})[group.name] = {r.query["id"]: judge.score(search(r.query["query"]),
+                                                                               r.query["nuggets"])
+                                                    for r in rows if r.group == group.name}
+    return out
+
+
+def groups_table(results: dict[str, PerQuery]) -> None:
+    """Engines x groups: nDCG / MRR / recall at 10 per group, and the mean of the groups."""
+    names = [g.name for g in GROUPS]
+    print("| engine | " + " | ".join(f"{g} nDCG / MRR / recall" for g in names) + " | mean nDCG / MRR |")
+    print("| --- |" + " --- |" * (len(names) + 1))
+    for engine, per_query in results.items():
+        m = {g: means(list(per_query[g].values())) for g in names}
+        mean = {k: sum(m[g][k] for g in names) / len(names) for k in ("ndcg", "mrr")}
+        cells = [f"{m[g]['ndcg']:.3f} / {m[g]['mrr']:.3f} / {m[g]['recall']:.3f}" for g in names]
+        print(f"| {engine} | " + " | ".join(cells) + f" | {mean['ndcg']:.3f} / {mean['mrr']:.3f} |")
+
+
+def intervals(ours: PerQuery, others: dict[str, PerQuery]) -> None:
+    """The paired bootstrap of Kennisbank's gain in nDCG@10 (mean of the groups) over each other ranking."""
+    print("\n| Kennisbank (leave one group out) against | gain in nDCG@10 | 95 % interval |\n| --- | --- | --- |")
+    new = {g: {q: s[2] for q, s in qs.items()} for g, qs in ours.items()}
+    for name, theirs in others.items():
+        gain, low, high = bootstrap(new, {g: {q: s[2] for q, s in qs.items()} for g, qs in theirs.items()})
+        print(f"| {name} | {gain:+.3f} | [{low:+.3f}, {high:+.3f}] |")
+
+
+def per_class(rows: list[Judged], ours: PerQuery, plain: dict[str, PerQuery]) -> None:
+    """Per group and query class: Kennisbank against the group's best plain engine (by its nDCG on the group)."""
+    print("\n| group | class | queries | Kennisbank nDCG / MRR | best plain engine nDCG / MRR | lower by > 0.02 |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for group in GROUPS:
+        best = max(plain, key=lambda e: means(list(plain[e][group.name].values()))["ndcg"])
+        classes = sorted({r.query["class"] for r in rows if r.group == group.name})
+        for name in classes:
+            ids = [r.query["id"] for r in rows if r.group == group.name and r.query["class"] == name]
+            k = means([ours[group.name][i] for i in ids])
+            b = means([plain[best][group.name][i] for i in ids])
+            low = ", ".join(m for m in ("ndcg", "mrr") if k[m] < b[m] - 0.02) or "no"
+            print(f"| {group.name} | {name} | {len(ids)} | {k['ndcg']:.3f} / {k['mrr']:.3f} | "
+                  f"{b['ndcg']:.3f} / {b['mrr']:.3f} ({best}) | {low} |")
+
+
 def main() -> int:
-    from fit_ranker import FOLDS, best_order, collect, cross_validate, fitted, judged, ranked, stage1_recall
+    from fit_ranker import base_model, collect_all, leave_group_out, within_group
     from kennisbank.config import resolve
     from kennisbank.search.engine import Engine
     from kennisbank.search.features import FEATURES
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--per-query", action="store_true", help="Kennisbank's cross-validated scores per query")
-    parser.add_argument("--dev-data", help="a data dir holding ../shared/corpus/pdf (default: ingest afresh)")
+    parser.add_argument("--per-query", action="store_true", help="Kennisbank's leave-one-group-out scores per query")
+    parser.add_argument("--pdf", help="a data dir holding ../shared/corpus/pdf (default: ingest afresh)")
+    parser.add_argument("--berichten", help="a data dir holding ../shared/corpus/berichten (default: ingest afresh)")
     parser.add_argument("--own-data", help="a data dir holding corpus/vormen (default: ingest afresh)")
     args = parser.parse_args()
     judge = load_judge()
-    dev = json.loads((SHARED / "eval" / "dev_queries.json").read_text(encoding="utf-8"))
     own = json.loads((EVAL / "vormen_queries.json").read_text(encoding="utf-8"))
-    classes = {k: v for k, v in json.loads((EVAL / "query_classes.json").read_text(encoding="utf-8")).items()
-               if not k.startswith("_")}
-    before = json.loads((EVAL / "before.json").read_text(encoding="utf-8"))["queries"]
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        dev_data = Path(args.dev_data) if args.dev_data else tmp / "dev"
-        own_data = Path(args.own_data) if args.own_data else tmp / "own"
-        if not args.dev_data:
-            ingest_shared(dev_data)
-        if not args.own_data:
-            ingest(OWN, own_data)
-        engine = Engine(resolve(dev_data))
-        rows = collect(engine, dev, judge, FEATURES)
-        folds = cross_validate(judge, rows, FEATURES)
-        per_query: dict[str, tuple] = {}
-        for k in range(FOLDS):
-            model = fitted(judge, [r for i, r in enumerate(rows) if i % FOLDS != k], FEATURES)
-            for i, r in enumerate(rows):
-                if i % FOLDS == k:
-                    per_query[r.query["id"]] = judged(r, ranked(model, r), judge.K)
-        cv = {"ndcg": sum(f["ndcg"] for f in folds) / FOLDS, "mrr": sum(f["mrr"] for f in folds) / FOLDS,
-              "recall": sum(f["recall"] for f in folds) / FOLDS, "worst_ndcg": min(f["ndcg"] for f in folds),
-              "min_recall": min(s[0] for s in per_query.values())}
-        peers = plain_engines(passages(engine), tmp / "dev-peers")
-        dev_results = {"Kennisbank, 5-fold cross-validated": cv,
-                       "Kennisbank, shipped model (fitted on these 75)": evaluate(
-                           judge, dev, lambda q: engine.search(q, limit=10, facets=False)["hits"])}
-        dev_results.update({name: evaluate(judge, dev, search) for name, search in peers.items()})
-        print(f"{len(dev)} dev queries, {len(passages(engine))} passages of ../shared/corpus/pdf "
-              "(the same for every engine)")
-        table("Dev set", dev_results)
+        given = {"pdf": args.pdf, "berichten": args.berichten}
+        rows = collect_all(judge, tmp, given, FEATURES)
+        engines = {folder: Engine(resolve(data)) for folder, data in data_dirs(tmp, given).items()}
+        logo = leave_group_out(judge, rows, FEATURES)
+        five = within_group(judge, rows, FEATURES)
+        base, shipped = base_model(FEATURES), None
+        of = {"base": {}, "shipped": {}}
+        for r in rows:
+            of["base"].setdefault(r.group, {})[r.query["id"]] = judged(r, ranked(base, r), judge.K)
+            of["shipped"].setdefault(r.group, {})[r.query["id"]] = judged(r, ranked(shipped, r), judge.K)
+        plain = plain_scores(judge, rows, engines, tmp)
+        print("Judged groups: " + "; ".join(f"{g.name}: {g.about}" for g in GROUPS) + "\n")
+        groups_table({"Kennisbank, leave one group out": logo, "Kennisbank, within-group 5-fold": five,
+                      "Kennisbank base (stage 1, no fitted weight)": of["base"],
+                      "Kennisbank shipped model (fitted on all groups: in-sample)": of["shipped"], **plain})
+        intervals(logo, {"the base": of["base"], **plain})
+        per_class(rows, logo, plain)
         print(f"\nStage 1: {stage1_recall(rows):.3f} of the judged nuggets are among the candidates "
               f"({sum(len(r.hits) for r in rows) / len(rows):.0f} per query on average, at most 200); their best "
               f"order would reach nDCG@10 {best_order(judge, rows):.3f}.")
-        print(f"Folds (query i in fold i % {FOLDS}): nDCG@10 " + ", ".join(f"{f['ndcg']:.3f}" for f in folds))
-        _per_class(classes, per_query, before)
+        own_data = Path(args.own_data) if args.own_data else tmp / "own"
+        if not args.own_data:
+            ingest(OWN, own_data)
         own_engine = Engine(resolve(own_data))
         own_results = {"Kennisbank, shipped model (never fitted on this set)": evaluate(
             judge, own, lambda q: own_engine.search(q, limit=10, facets=False)["hits"])}
@@ -201,22 +234,11 @@ def main() -> int:
               f"({len(passages(own_engine))} passages)", own_results)
         if args.per_query:
             print()
-            for q in dev:
-                r, rr, nd = per_query[q["id"]]
-                print(f"{q['id']:>5}  recall {r:.2f}  rr {rr:.2f}  nDCG {nd:.2f}  ({classes[q['id']]})  {q['query']}")
+            for r in rows:
+                rec, rr, nd = logo[r.group][r.query["id"]]
+                print(f"{r.query['id']:>5}  recall {rec:.2f}  rr {rr:.2f}  nDCG {nd:.2f}  ({r.query['class']})  "
+                      f"{r.query['query']}")
     return 0
-
-
-def _per_class(classes: dict[str, str], scores: dict[str, tuple], before: dict[str, dict]) -> None:
-    """nDCG, MRR and recall per query class: cross-validated now, and before re-ranking."""
-    print("\nPer query class, cross-validated (before re-ranking in brackets)\n")
-    print("| class | queries | nDCG@10 | MRR@10 | recall@10 |\n| --- | --- | --- | --- | --- |")
-    for name in sorted(set(classes.values())):
-        ids = [i for i, c in classes.items() if c == name and i in scores]
-        n = len(ids)
-        now = [sum(scores[i][k] for i in ids) / n for k in (2, 1, 0)]
-        then = [sum(before[i][k] for i in ids) / n for k in ("ndcg", "rr", "recall")]
-        print(f"| {name} | {n} | " + " | ".join(f"{a:.3f} ({b:.3f})" for a, b in zip(now, then)) + " |")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Stage 2 of a search: weigh each candidate's features with the fitted model and order the candidates.
 
-The weights are data (ranker.json beside this module), written by bench/fit_ranker.py from the judged dev
-queries under 5-fold cross-validation, with the date, folds and scores they were fitted on; never typed in.
+The weights are data (ranker.json beside this module), written by bench/fit_ranker.py from the three judged
+author groups, with the date, groups and the leave-one-group-out scores they were fitted on; never typed in. A
+ridge pulls every weight but the base's (coverage of the query's concepts) toward zero, so on a collection unlike
+the judged ones the order degrades to the base's.
 """
 from __future__ import annotations
 
