@@ -138,3 +138,25 @@ def test_a_short_page_is_topped_up_with_passages_holding_the_words_parts(shared_
     many = engine.search("gezinsadvocaat", limit=50)
     assert all("gezinsadvocaat" in h["text"].lower() for h in many["hits"][:3])
     engine.close()
+
+
+def _defining(n: int) -> str:
+    """A passage that defines the Regionaal Veiligheidsteam and names it often, but says nothing else asked."""
+    return (f"Alinea {n}: het Regionaal Veiligheidsteam (RVT) is het team dat de veiligheid van kinderen borgt. "
+            "Het RVT werkt samen met het lokale team; het RVT neemt de regie als het onveilig blijft. In het RVT "
+            "zitten professionals van de jeugdbescherming en de Raad. Het RVT is er voor ieder gezin in de regio.")
+
+
+def test_a_passage_holding_the_concept_and_the_aspect_asked_for_ranks_first(data):
+    """A query naming a concept plus an aspect of it: the passage on the aspect comes before the passages that
+    only define or name the concept, however often they do."""
+    aspect = ("Op de wachtlijst van het team staan nu veertig gezinnen; zij wachten gemiddeld zes weken op een "
+              "eerste gesprek met een professional van het RVT.")
+    text = "# Handboek\n\n" + "\n\n".join([*(_defining(i) for i in range(6)), aspect, _paragraph(9, "wachttijd")])
+    assert documents.add_bytes(data, text.encode(), "handboek.md").ok
+    engine = Engine(data)
+    try:
+        hits = engine.search("RVT wachtlijst", limit=5, facets=False)["hits"]
+    finally:
+        engine.close()
+    assert "wachtlijst" in hits[0]["text"] and "veertig gezinnen" in hits[0]["text"]
