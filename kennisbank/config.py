@@ -91,6 +91,11 @@ class DataDir:
         return self.cache / "ocr"
 
     @property
+    def page_images(self) -> Path:
+        """Rendered PDF pages (PNG) by original hash, page and width; bounded in size (kennisbank.pagina.cache)."""
+        return self.cache / "paginas"
+
+    @property
     def uploads(self) -> Path:
         """Uploaded files waiting for the beheerder to confirm their metadata, one folder per token."""
         return self.cache / "uploads"
