@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 TYPES = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float), "boolean": bool}
-EXAMPLES = {"doc_id": "factsheet-proeftuinen"}
+EXAMPLES = {"doc_id": "factsheet-proeftuinen", "page": "5", "passage_id": "factsheet-proeftuinen:12"}
 QUERIES = {"/api/search": "q=klantreis&limit=3&explain=1", "/api/compare": "thema=klantreis",
            "/api/similar": "passage=factsheet-proeftuinen:12&limit=3", "/zoeken.atom": "q=klantreis",
            "/zoeken.csv": "q=klantreis", "/vergelijk.atom": "thema=klantreis"}
@@ -94,11 +94,13 @@ def test_search_answer_has_the_documented_keys(spec, app_module_client):
 
 @pytest.mark.parametrize("url, status", [("/api/search?limit=0", 400), ("/api/documents/bestaat-niet", 404),
                                          ("/api/compare", 400), ("/api/matrix?regio=Atlantis", 400),
-                                         ("/api/similar?passage=x", 400), ("/api/similar?passage=x:1", 404)])
+                                         ("/api/similar?passage=x", 400), ("/api/similar?passage=x:1", 404),
+                                         ("/api/passage/x/markering", 400), ("/api/passage/x:1/markering", 404)])
 def test_documented_errors_have_the_error_shape(spec, app_module_client, url, status):
     response = app_module_client.get(url)
     assert response.status_code == status
-    path = url.split("?")[0].replace("bestaat-niet", "{doc_id}")
+    path = re.sub(r"^/api/passage/[^/]+/", "/api/passage/{passage_id}/", url.split("?")[0])
+    path = path.replace("bestaat-niet", "{doc_id}")
     assert str(status) in spec["paths"][path]["get"]["responses"]
     assert conforms(spec, {"$ref": "#/components/schemas/Error"}, response.json) == []
 

@@ -106,12 +106,12 @@ def test_original_pdf_is_shown_inline_in_a_sandbox(client):
     assert hashlib.sha256(response.data).digest() == hashlib.sha256(original).digest()
 
 
-def test_document_page_links_each_passage_to_its_page_of_the_original(client):
+def test_document_page_links_each_passage_to_its_marked_page(client):
     api = client.get(f"/api/documents/{DOC}").json
     page = client.get(f"/document/{DOC}").get_data(as_text=True)
     assert f'id="origineel" href="/document/{DOC}/origineel"' in page
-    links = re.findall(rf'href="/document/{DOC}/origineel#page=(\d+)" class="origineel"', page)
-    assert [int(n) for n in links] == [p["page"] for p in api["passages"]]
+    links = re.findall(rf'href="/document/{DOC}/pagina/(\d+)\?passage={DOC}:(\d+)" class="origineel"', page)
+    assert [(int(n), int(pos)) for n, pos in links] == [(p["page"], p["position"]) for p in api["passages"]]
 
 
 def test_original_text_is_shown_as_plain_text(small_client):

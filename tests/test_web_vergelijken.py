@@ -98,21 +98,21 @@ def test_api_matrix_has_a_cell_per_region_and_vraagstuk(client):
     assert client.get("/api/matrix?regio=Atlantis").status_code == 400
 
 
-def test_evidence_opens_the_original_at_its_page_and_can_be_cited(client):
+def test_evidence_opens_its_page_and_can_be_cited(client):
     page = client.get("/vergelijk?thema=klantreis").get_data(as_text=True)
     api = client.get("/api/compare?thema=klantreis").json
     evidence = [e for r in api["regions"] for e in r["evidence"]]
-    links = re.findall(r'<a class="origineel" href="/document/([a-z0-9-]+)/origineel#page=(\d+)">', page)
+    links = re.findall(r'<a class="origineel" href="/document/([a-z0-9-]+)/pagina/(\d+)\?passage=[\w-]+:\d+">', page)
     assert links == [(e["document_id"], str(e["page"])) for e in evidence]
     assert page.count('class="bron-tekst"') == len(evidence)
 
 
-def test_side_by_side_cells_open_the_original_at_the_page_of_their_passage(client):
+def test_side_by_side_cells_open_the_page_of_their_passage(client):
     regions = ["Centraal Gelderland", "Zuid-Holland Zuid"]
     page = client.get("/vergelijk", query_string=[("regio", r) for r in regions]).get_data(as_text=True)
     cells = re.findall(r'<td class="opgepakt">.*?</td>', page, re.S)
     assert cells
     for cell in cells:
-        doc, page_no = re.search(r'class="origineel" href="/document/([a-z0-9-]+)/origineel#page=(\d+)"', cell).groups()
+        doc, page_no = re.search(r'class="origineel" href="/document/([a-z0-9-]+)/pagina/(\d+)\?', cell).groups()
         title_link = re.search(rf'<a href="/document/{doc}#p\d+">[^<]+, p. (\d+)</a>', cell)
         assert title_link.group(1) == page_no

@@ -9,7 +9,7 @@ import pytest
 
 SEARCH_KEYS = {"query", "total", "hits", "suggestion", "facets", "notes"}
 HIT_KEYS = {"document_id", "title", "type", "region", "date", "page", "section", "text", "snippet", "score",
-            "position", "regio", "werkend", "ocr", "passage_id", "url", "source_url"}
+            "position", "regio", "werkend", "ocr", "passage_id", "url", "page_url", "source_url"}
 
 
 def _links(page: str, css_class: str) -> list[str]:
@@ -125,19 +125,23 @@ def test_api_hits_carry_their_passage_id_and_links(client):
         assert hit["passage_id"] == f"{doc}:{position}"
         assert hit["url"] == f"http://localhost/document/{doc}#p{position}"
         assert hit["source_url"] == f"http://localhost/document/{doc}/origineel#page={page}"  # the shared PDFs
-        assert client.get(hit["url"]).status_code == 200 and client.get(hit["source_url"]).status_code == 200
+        assert hit["page_url"] == f"http://localhost/document/{doc}/pagina/{page}?passage={doc}:{position}"
+        for link in ("url", "page_url", "source_url"):
+            assert client.get(hit[link]).status_code == 200, link
 
 
 def test_a_hit_of_a_text_original_links_to_the_document_page_passage(small_client):
     hit = small_client.get("/api/search?q=klantreis&limit=1").json["hits"][0]
     assert hit["source_url"] == hit["url"] == f"http://localhost/document/werkplan-zeeland#p{hit['position']}"
+    assert hit["page_url"] == (f"http://localhost/document/werkplan-zeeland?passage=werkplan-zeeland:{hit['position']}"
+                               f"#p{hit['position']}")
 
 
 def _hit_blocks(page: str) -> list[str]:
     return re.findall(r'<li class="hit" id="hit-\d+">.*?</li>\n', page, re.S)
 
 
-def test_each_hit_opens_its_original_at_its_page_finds_similar_and_cites(client):
+def test_each_hit_opens_its_page_finds_similar_and_cites(client):
     from kennisbank.bronvermelding import bronvermelding
 
     page = client.get("/?q=verklarende+analyse").get_data(as_text=True)
@@ -147,8 +151,8 @@ def test_each_hit_opens_its_original_at_its_page_finds_similar_and_cites(client)
     records = {d["id"]: d for d in client.get("/api/documents").json["documents"]}
     for block, hit in zip(blocks, api):
         doc, position, page_no = hit["document_id"], hit["position"], hit["page"]
-        assert f'<a class="origineel" href="/document/{doc}/origineel#page={page_no}">Origineel, pagina {page_no}</a>' \
-            in block
+        assert (f'<a class="origineel" href="/document/{doc}/pagina/{page_no}?passage={doc}:{position}">'
+                f'Origineel, pagina {page_no}</a>') in block
         assert f'<a class="vergelijkbaar" href="/passage/{doc}:{position}/vergelijkbaar">' in block
         reference = html.unescape(re.search(r'<p class="bron-tekst">([^<]+)</p>', block).group(1))
         record = records[doc]
@@ -158,9 +162,10 @@ def test_each_hit_opens_its_original_at_its_page_finds_similar_and_cites(client)
         assert '<details class="bron"' in block and "<summary>Bronvermelding</summary>" in block
 
 
-def test_a_text_original_has_no_page_to_open(small_client):
+def test_a_text_original_has_no_page_to_open_but_its_text(small_client):
     page = small_client.get("/?q=klantreis").get_data(as_text=True)
     [block] = _hit_blocks(page)[:1]
+    assert re.search(r'<a class="in-tekst" href="/document/werkplan-zeeland\?passage=werkplan-zeeland:\d+#p\d+"', block)
     assert 'class="origineel"' not in block and 'class="vergelijkbaar"' in block and 'class="bron-tekst"' in block
 
 

@@ -109,6 +109,7 @@ def _register(app: Flask) -> None:
         beheer,
         documenten,
         nieuw,
+        pagina,
         taken,
         vergelijkbaar,
         vergelijken,
@@ -118,7 +119,8 @@ def _register(app: Flask) -> None:
     )
     from kennisbank.web.common import template_helpers
 
-    for module in (zoeken, documenten, vergelijkbaar, nieuw, volgen, vergelijken, werkend, beheer, taken, api_docs):
+    for module in (zoeken, documenten, pagina, vergelijkbaar, nieuw, volgen, vergelijken, werkend, beheer, taken,
+                   api_docs):
         app.register_blueprint(module.bp)
     app.context_processor(template_helpers)
     app.before_request(_use_taxonomie)

@@ -145,13 +145,18 @@ def record(doc_id: str) -> Record | None:
 
 
 def passage_links(doc_id: str, position: int, page: int, external: bool = False) -> dict[str, str]:
-    """A passage's stable id, its place on Kennisbank's document page (url), and the original at its page
+    """A passage's stable id, its place on Kennisbank's document page (url), its page with the passage marked
+    (page_url: the page view of a PDF, else the document page with the passage marked) and the original at its page
     (source_url; for an original that is no PDF, the document page again)."""
+    pid = passage_id(doc_id, position)
     url = url_for("documenten.document", doc_id=doc_id, _anchor=f"p{position}", _external=external)
     doc = record(doc_id)
+    is_pdf = doc is not None and doc.kind == "pdf"
     source = url_for("documenten.origineel", doc_id=doc_id, _anchor=f"page={page}", _external=external) \
-        if doc is not None and doc.kind == "pdf" else url
-    return {"passage_id": passage_id(doc_id, position), "url": url, "source_url": source}
+        if is_pdf else url
+    marked = url_for("pagina.view", doc_id=doc_id, page=page, passage=pid, _external=external) if is_pdf else \
+        url_for("documenten.document", doc_id=doc_id, passage=pid, _anchor=f"p{position}", _external=external)
+    return {"passage_id": pid, "url": url, "page_url": marked, "source_url": source}
 
 
 def passage_info(doc_id: str, position: int, page: int) -> dict[str, Any]:

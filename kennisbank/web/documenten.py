@@ -4,9 +4,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict
 
-from flask import Blueprint, Response, abort, jsonify, render_template, send_file, session
+from flask import Blueprint, Response, abort, jsonify, render_template, request, send_file, session
 
 from kennisbank.browse import document_passages
+from kennisbank.index.fields import parse_passage_id
 from kennisbank.store import Record, Store
 from kennisbank.web import common, taken
 
@@ -23,7 +24,8 @@ ORIGINAL_CSP = ("sandbox; default-src 'none'; img-src 'self' data:; style-src 's
 
 @bp.get("/document/<doc_id>")
 def document(doc_id: str):
-    """Metadata, tags, table of contents and every passage with an anchor p<position>; progress while OCR runs."""
+    """Metadata, tags, table of contents and every passage with an anchor p<position>, the one of ?passage= marked;
+    progress while OCR runs."""
     data = common.data_dir()
     doc = document_passages(data, doc_id)
     if doc is None:
@@ -33,14 +35,16 @@ def document(doc_id: str):
         reason = taken.failure(data, doc_id) if session.get("beheerder") else None
         abort(404, description=f"Er is geen document met id '{doc_id[:120]}'."
                                + (f" Verwerken van de scan mislukte: {reason}" if reason else ""))
+    marked = parse_passage_id(request.args.get("passage", ""))
     return render_template("documenten/document.html", doc=doc, toc=table_of_contents(doc["passages"]),
-                           tags=tag_counts(doc["passages"]), regios=region_counts(doc["passages"]))
+                           tags=tag_counts(doc["passages"]), regios=region_counts(doc["passages"]),
+                           marked=marked[1] if marked and marked[0] == doc_id else None)
 
 
 @bp.get("/document/<doc_id>/download")
 def download(doc_id: str):
     """The original file as an attachment, named by its id."""
-    store, record = _original(doc_id)
+    store, record = stored_original(doc_id)
     return send_file(store.original_path(record), mimetype=MIMETYPES.get(record.kind, "application/octet-stream"),
                      as_attachment=True, download_name=f"{record.id}{record.extension}", max_age=0)
 
@@ -48,7 +52,7 @@ def download(doc_id: str):
 @bp.get("/document/<doc_id>/origineel")
 def origineel(doc_id: str):
     """The original shown in the browser (a PDF opens at #page=N), sandboxed; other kinds as plain text."""
-    store, record = _original(doc_id)
+    store, record = stored_original(doc_id)
     if record.kind == "pdf":
         response = send_file(store.original_path(record), mimetype="application/pdf", as_attachment=False,
                              download_name=f"{record.id}.pdf", max_age=0)
@@ -59,7 +63,7 @@ def origineel(doc_id: str):
     return response
 
 
-def _original(doc_id: str) -> tuple[Store, Record]:
+def stored_original(doc_id: str) -> tuple[Store, Record]:
     """The store and the record of a document whose original is there; 404 otherwise."""
     store = Store(common.data_dir())
     record = store.get(doc_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from kennisbank.jobs import JobState, JobTask
+from kennisbank.pagina import DEFAULT_WIDTH, WIDTHS
 from kennisbank.search.facets import FACET_FIELDS
 from kennisbank.search.similar import MAX_LIMIT as MAX_SIMILAR
 from kennisbank.web.zoeken import CSV_FIELDS, MAX_API_LIMIT, MAX_API_OFFSET, MAX_CSV_ROWS
@@ -33,9 +34,12 @@ LINKS = {
     "passage_id": {"type": "string", "description": "Vaste id van de passage: '<document-id>:<positie>' "
                                                    "(voor /api/similar)"},
     "url": {"type": "string", "description": "De passage op de documentpagina van Kennisbank (anker p<positie>)"},
+    "page_url": {"type": "string", "description": "De passage gemarkeerd op haar pagina (PDF: /document/<id>/pagina/"
+                                                  "<n>?passage=<passage_id>); anders gemarkeerd op de documentpagina"},
     "source_url": {"type": "string", "description": "Het origineel op de pagina van de passage (PDF: "
                                                     ".../origineel#page=N); anders de passage op de documentpagina"},
 }
+BOX = {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4}
 RECORD = {"id": STR, "title": STR, "type": STR, "region": STR, "date": STR, "sha256": STR, "kind": STR,
           "filename": STR, "pages": INT, "added": STR, "status": STR, "extra": {"type": "object"}}
 SCHEMAS: dict[str, Any] = {
@@ -83,18 +87,31 @@ SCHEMAS: dict[str, Any] = {
                 description="Een achtergrondtaak: OCR van een geüploade scan, of labels bijwerken"),
     "SimilarPassage": _obj({"passage_id": LINKS["passage_id"], "document_id": STR, "title": STR, "type": STR,
                             "region": STR, "date": STR, "page": INT, "section": STR, "position": INT, "text": STR,
-                            "regio": STRINGS, "url": LINKS["url"], "source_url": LINKS["source_url"],
+                            "regio": STRINGS, "url": LINKS["url"], "page_url": LINKS["page_url"],
+                            "source_url": LINKS["source_url"],
                             "score": {"type": "number"},
                             "snippet": {"type": "string", "description": "HTML: tekst geëscaped, gedeelde "
                                                                          "kernwoorden in <mark>"}},
                            required=["passage_id", "document_id", "title", "type", "region", "date", "page",
-                                     "section", "position", "text", "regio", "url", "source_url"]),
+                                     "section", "position", "text", "regio", "url", "page_url", "source_url"]),
     "Similar": _obj({"passage": _ref("SimilarPassage"),
                      "terms": {"type": "array", "items": STR,
                                "description": "De kernwoorden van de passage (indextermen), zwaarste eerst"},
                      "hits": {"type": "array", "items": _ref("SimilarPassage"),
                               "description": "Passages uit andere documenten, meest gelijkend eerst; passages "
                                              "met dezelfde tekst weggelaten"}}),
+    "Markering": _obj({
+        "document_id": STR, "page": {"type": "integer", "description": "De pagina van de hit"},
+        "boxes": {"type": "array", "items": BOX, "description": "De regels van de passage op die pagina: [x0, y0, "
+                  "x1, y1] als fracties van de pagina, oorsprong linksboven; leeg als ze niet te vinden is"},
+        "pages": {"type": "array", "items": _obj({"page": INT, "boxes": {"type": "array", "items": BOX}}),
+                  "description": "Elke pagina met regels van de passage (loopt ze door, dan twee), die van de hit "
+                                 "eerst"},
+        "coverage": {"type": "number", "description": "Deel van de letters van de passage dat is teruggevonden"},
+        "reason": {"type": "string", "description": "Waarom er geen (of niet elk) kader is"},
+        "page_url": {"type": "string", "description": "Alleen bij een origineel dat geen PDF is: de passage "
+                                                      "gemarkeerd op de documentpagina"}},
+        required=["document_id", "page", "boxes", "pages"]),
     "Taxonomie": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "object"}},
                   "description": "Per groep (regio's, vraagstukken, basisprincipes, organisaties, ...) de items"},
 }
@@ -150,6 +167,29 @@ def feed_paths() -> dict:
     }
 
 
+def page_paths() -> dict:
+    """The pages of a PDF original: as an image, and as a page with a passage marked (HTML)."""
+    path_params = [{"name": "doc_id", "in": "path", "required": True, "schema": STR},
+                   {"name": "page", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}]
+    unreadable = {"description": "PDFium kan de PDF niet lezen: een melding met een link naar het origineel (HTML)"}
+    missing = {"description": "Geen PDF, onbekend document of pagina buiten het document (HTML)"}
+    return {
+        "/document/{doc_id}/pagina/{page}.png": {"get": {
+            "summary": "Een pagina als afbeelding; ETag is de hash van het origineel", "operationId": "paginaPng",
+            "parameters": [*path_params, _query("breedte", {"type": "integer", "enum": list(WIDTHS),
+                                                            "default": DEFAULT_WIDTH}, "Breedte in pixels")],
+            "responses": {"200": {"description": "PNG", "content": {"image/png": {"schema": STR}}},
+                          "304": {"description": "Ongewijzigd (If-None-Match)"},
+                          "400": {"description": "Breedte niet uit de lijst (HTML)"}, "404": missing,
+                          "422": unreadable}}},
+        "/document/{doc_id}/pagina/{page}": {"get": {
+            "summary": "Een pagina met de passage erop gemarkeerd, haar tekst ernaast", "operationId": "pagina",
+            "parameters": [*path_params, _query("passage", STR, "Passage-id die gemarkeerd wordt")],
+            "responses": {"200": {"description": "HTML-pagina", "content": {"text/html": {"schema": STR}}},
+                          "404": missing, "422": unreadable}}},
+    }
+
+
 def spec(server_url: str = "/") -> dict:
     """The whole OpenAPI document."""
     return {
@@ -187,6 +227,14 @@ def spec(server_url: str = "/") -> dict:
                                                 "default": 10}, "Aantal passages")],
                 "responses": {"200": _json(_ref("Similar"), "De passage en de passages die erop lijken"),
                               "400": ERROR, "404": ERROR}}},
+            "/api/passage/{passage_id}/markering": {"get": {
+                "summary": "Waar een passage op haar pagina staat: de kaders van haar regels",
+                "operationId": "markering",
+                "parameters": [{"name": "passage_id", "in": "path", "required": True, "schema": STR,
+                                "description": "Passage-id '<document-id>:<positie>' (passage_id van een hit)"}],
+                "responses": {"200": _json(_ref("Markering"), "De kaders, of een lege lijst met de reden"),
+                              "400": ERROR, "404": ERROR}}},
+            **page_paths(),
             "/api/compare": {"get": {
                 "summary": "Eén vraagstuk of vrij thema over de regio's", "operationId": "compare",
                 "parameters": [_query("thema", STR, "Vraagstuk (id of naam) of vrije tekst", required=True),

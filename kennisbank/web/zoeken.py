@@ -16,7 +16,7 @@ MAX_API_LIMIT = 100
 MAX_API_OFFSET = 10_000
 MAX_CSV_ROWS = 500
 CSV_FIELDS = ("passage_id", "document_id", "title", "type", "region", "date", "page", "section", "position",
-              "regio", "werkend", "ocr", "score", "url", "source_url", "snippet", "text")
+              "regio", "werkend", "ocr", "score", "url", "page_url", "source_url", "snippet", "text")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run a cell that starts so as a formula
 
 
