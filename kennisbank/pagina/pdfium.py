@@ -68,7 +68,7 @@ def render_png(path: Path, number: int, width: int) -> bytes:
             log.warning("PDFium kan pagina %d van %s niet tekenen: %s", number, path.name, exc)
             raise UnreadablePdfError(f"PDFium kan pagina {number} niet tekenen ({exc}).") from exc
     out = io.BytesIO()
-    image.save(out, "PNG", compress_level=6)
+    image.save(out, "PNG", compress_level=1)  # as small as level 6 on these pages, three times faster
     return out.getvalue()
 
 
