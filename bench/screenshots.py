@@ -129,6 +129,9 @@ def pages() -> dict[str, Callable[[webdriver.Chrome, str], None]]:
         "feed-zoeken": plain("/zoeken.atom?q=verklarende+analyse"),
         "vergelijkbaar": plain("/passage/uitvoeringsplan-zuid-holland-zuid:37/vergelijkbaar"),
         "meer-zoals-dit": plain("/document/factsheet-proeftuinen/vergelijkbaar"),
+        "pagina-proza": plain("/document/factsheet-proeftuinen/pagina/11?passage=factsheet-proeftuinen:36"),
+        "pagina-tabel": plain("/document/uitvoeringsplan-zuid-holland-zuid/pagina/22"
+                              "?passage=uitvoeringsplan-zuid-holland-zuid:72"),
         "hit-bronvermelding": lambda d, base: open_reference(d, base, "/?q=verklarende+analyse"),
         "origineel": lambda d, base: (d.get(base + "/document/factsheet-proeftuinen/origineel#page=5"),
                                       time.sleep(2)),  # the PDF viewer draws the page after loading

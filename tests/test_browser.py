@@ -11,12 +11,14 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+from urllib.request import urlopen
 
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -208,17 +210,42 @@ def test_hit_opens_its_document_at_the_passage(browser, server):
     assert passage.find_element(By.CLASS_NAME, "passage-tekst").text.strip()
 
 
-def test_a_hit_opens_its_original_at_its_page_in_the_pdf_viewer(browser, server):
+def test_a_hit_opens_its_page_with_the_passage_marked_over_its_lines(browser, server):
     browser.get(server + "/?q=verklarende+analyse")
     hit = browser.find_elements(By.CSS_SELECTOR, ".hit")[1]
     page = int(re.search(r"pagina (\d+)", hit.find_element(By.CLASS_NAME, "pagina").text).group(1))
-    doc_id = re.search(r"/document/([^#]+)#p\d+$", hit.find_element(By.CSS_SELECTOR, ".hit-titel a")
+    doc_id = re.search(r"/document/([^#]+)#p(\d+)$", hit.find_element(By.CSS_SELECTOR, ".hit-titel a")
                        .get_attribute("href")).group(1)
     original = hit.find_element(By.CSS_SELECTOR, "a.origineel")
     assert original.text == f"Origineel, pagina {page}"
     click_and_wait(browser, original)
-    assert browser.current_url == f"{server}/document/{doc_id}/origineel#page={page}"
-    assert browser.execute_script("return document.contentType") == "application/pdf"  # the viewer, no download
+    url = urlsplit(browser.current_url)
+    assert url.path == f"/document/{doc_id}/pagina/{page}"
+    image = browser.find_element(By.CSS_SELECTOR, "#pagina-beeld img")
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script(
+        "return arguments[0].complete && arguments[0].naturalWidth > 0", image))
+    pid = parse_qs(url.query)["passage"][0]
+    with urlopen(f"{server}/api/passage/{pid}/markering") as answer:
+        boxes = json.load(answer)["boxes"]
+    rects = browser.find_elements(By.CSS_SELECTOR, "#markering rect")
+    assert len(rects) == len(boxes) > 0
+    frame = image.rect
+    for rect, (x0, y0, x1, y1) in zip(rects, boxes):  # each drawn box stands over its line of the page image
+        drawn = rect.rect
+        assert abs((drawn["x"] - frame["x"]) / frame["width"] - x0) < 0.01
+        assert abs((drawn["y"] - frame["y"]) / frame["height"] - y0) < 0.01
+        assert abs(drawn["width"] / frame["width"] - (x1 - x0)) < 0.015 and drawn["height"] > 0
+    assert browser.execute_script("return getComputedStyle(arguments[0]).fill", rects[0]) != "none"
+    assert browser.find_element(By.ID, "passage-tekst").text.strip()
+    keys = browser.find_element(By.TAG_NAME, "body")
+    for _ in range(30):  # the page navigation is reachable with the keyboard
+        keys.send_keys(Keys.TAB)
+        if browser.switch_to.active_element.text == "Volgende pagina":
+            break
+    else:
+        pytest.fail("'Volgende pagina' niet bereikbaar met Tab")
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 20).until(lambda d: urlsplit(d.current_url).path.endswith(f"/pagina/{page + 1}"))
 
 
 def test_bronvermelding_is_copied_and_shown(browser, server):
@@ -360,6 +387,9 @@ PAGES = {
     "nieuw": _plain("/nieuw?type=projectplan"),
     "vergelijkbaar": _plain("/passage/uitvoeringsplan-zuid-holland-zuid:37/vergelijkbaar"),
     "meer-zoals-dit": _plain("/document/factsheet-proeftuinen/vergelijkbaar"),
+    "pagina-proza": _plain("/document/factsheet-proeftuinen/pagina/11?passage=factsheet-proeftuinen:36"),
+    "pagina-tabel": _plain("/document/uitvoeringsplan-zuid-holland-zuid/pagina/22"
+                           "?passage=uitvoeringsplan-zuid-holland-zuid:72"),
     "bronvermelding-open": lambda d, server, admin: _open_reference(d, server),
     "beheer-inloggen": _plain("/beheer/inloggen"),
     "beheer-lijst": _logged_in("/beheer"),
