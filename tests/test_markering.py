@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,7 @@ from kennisbank.pagina.markering import Markering, fold, locate
 from kennisbank.pagina.pdfium import PageText
 from kennisbank.store import Store
 
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 DOC = "uitvoeringsplan-zuid-holland-zuid"  # prose, tables, lists, passages running on overleaf
 
 
@@ -35,7 +37,7 @@ def marked(shared_data) -> tuple[object, list[tuple[dict, Markering]]]:
     store = Store(shared_data)
     record = store.get(DOC)
     pdf = origineel.open_pdf(store.original_path(record), record.sha256)
-    rows = [(p, origineel.passage_markering(pdf, DOC, p["page"], p["text"]))
+    rows = [(p, origineel.passage_markering(pdf, DOC, p["page"], p["text"], shared_data.ocr_cache))
             for p in document_passages(shared_data, DOC)["passages"]]
     return pdf.path, rows
 
@@ -125,3 +127,36 @@ def test_a_passage_that_starts_overleaf_is_not_drawn_on_the_hit_page():
     passage = "Alleen op de volgende pagina staat deze zin over de kinderrechter en de gezinsvoogd."
     found = locate("plan", passage, [_page(2, ["Iets heel anders op deze pagina."]), _page(3, [passage])])
     assert found.boxes() == [] and found.reason
+
+
+def _under(page: PageText, boxes: list) -> str:
+    """The characters of a page whose centre lies in one of the boxes; the others as spaces."""
+    def inside(box) -> bool:
+        x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        return any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+    return "".join(ch if box and inside(box) else " " for ch, box in zip(page.chars, page.boxes))
+
+
+@pytest.mark.tesseract
+def test_a_scanned_passage_is_marked_from_tesseracts_word_boxes(tmp_path):
+    from kennisbank.config import DataDir
+    from kennisbank.documents import add_bytes
+    from kennisbank.pagina import scan
+
+    scanned = SHARED / "scan" / "factsheet-zeeland-gescand.pdf"
+    data = DataDir(tmp_path / "data").ensure()
+    outcome = add_bytes(data, scanned.read_bytes(), scanned.name, ocr=True)
+    assert outcome.ok, outcome.message
+    store = Store(data)
+    record = store.get(outcome.doc_id)
+    pdf = origineel.open_pdf(store.original_path(record), record.sha256)
+    passages = document_passages(data, record.id)["passages"]
+    assert passages and all(p["ocr"] for p in passages)
+    for passage in passages:
+        m = origineel.passage_markering(pdf, record.id, passage["page"], passage["text"], data.ocr_cache)
+        assert m.boxes() and next(iter(m.pages)) == passage["page"], m.reason
+        under = " ".join(_under(scan.scanned_page(data.ocr_cache, pdf.path, pdf.sha256, page), boxes)
+                         for page, boxes in m.pages.items())
+        wanted = words(passage["text"])
+        assert not sorted(w for w in words(under) if w not in letters(passage["text"])), passage["position"]
+        assert len(wanted & words(under)) >= 0.9 * len(wanted), passage["position"]

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import functools
 import logging
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer.model import RefusedError
 from kennisbank.config import DataDir
-from kennisbank.pagina import cache, markering, pdfium
+from kennisbank.pagina import cache, markering, pdfium, scan
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,14 @@ def _page_size(path: Path, sha256: str, page: int) -> tuple[float, float]:
 
 
 @functools.lru_cache(maxsize=512)
-def passage_markering(pdf: Pdf, document_id: str, page: int, text: str) -> markering.Markering:
-    """Where a passage whose first line is on `page` stands: its boxes there and on the next page."""
+def passage_markering(pdf: Pdf, document_id: str, page: int, text: str, ocr_folder: Path) -> markering.Markering:
+    """Where a passage whose first line is on `page` stands: its boxes there and on the next page (on a scanned
+    page, tesseract's word boxes kept in ocr_folder)."""
     pages = pdfium.page_texts(pdf.path, [page, page + 1])
+    try:
+        pages = [scan.scanned_page(ocr_folder, pdf.path, pdf.sha256, p.page) if scan.needs_words(p) else p
+                 for p in pages]
+    except (RefusedError, RuntimeError, subprocess.SubprocessError) as exc:
+        log.warning("woordkaders van %s pagina %d niet gelezen: %s", pdf.sha256[:12], page, exc)
+        return markering.Markering(document_id, page, reason=f"de pagina is een scan en OCR lukte niet: {exc}")
     return markering.locate(document_id, text, pages)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from PIL import Image
 
 log = logging.getLogger(__name__)
 
@@ -60,16 +61,20 @@ def page_count(path: Path) -> int:
 
 def render_png(path: Path, number: int, width: int) -> bytes:
     """Page `number` (1-based) rendered `width` pixels wide, as PNG bytes."""
+    out = io.BytesIO()
+    render(path, number, width).save(out, "PNG", compress_level=1)  # as small as level 6 here, three times faster
+    return out.getvalue()
+
+
+def render(path: Path, number: int, width: int, grey: bool = False) -> Image.Image:
+    """Page `number` (1-based) rendered `width` pixels wide, as a Pillow image."""
     with _document(path) as pdf:
         try:
             page = pdf[number - 1]
-            image = page.render(scale=width / page.get_width(), may_draw_forms=True).to_pil()
+            return page.render(scale=width / page.get_width(), may_draw_forms=True, grayscale=grey).to_pil()
         except pdfium.PdfiumError as exc:
             log.warning("PDFium kan pagina %d van %s niet tekenen: %s", number, path.name, exc)
             raise UnreadablePdfError(f"PDFium kan pagina {number} niet tekenen ({exc}).") from exc
-    out = io.BytesIO()
-    image.save(out, "PNG", compress_level=1)  # as small as level 6 on these pages, three times faster
-    return out.getvalue()
 
 
 def page_size(path: Path, number: int) -> tuple[float, float]:

@@ -65,7 +65,8 @@ def _passage_on(pid: str, doc_id: str, record: Record, pdf: origineel.Pdf) -> tu
     passage = _passage(pid)
     if passage["document_id"] != doc_id:
         abort(404, description=f"Passage '{pid}' hoort niet bij '{record.title}'.")
-    return passage, origineel.passage_markering(pdf, doc_id, passage["page"], passage["text"])
+    return passage, origineel.passage_markering(pdf, doc_id, passage["page"], passage["text"],
+                                                 common.data_dir().ocr_cache)
 
 
 def _passage(pid: str) -> dict:
@@ -90,7 +91,8 @@ def api_markering(pid: str):
                        | {"page_url": common.passage_links(doc_id, passage["position"], passage["page"])["page_url"]})
     try:
         pdf = origineel.open_pdf(store.original_path(record), record.sha256)
-        marked = origineel.passage_markering(pdf, doc_id, passage["page"], passage["text"])
+        marked = origineel.passage_markering(pdf, doc_id, passage["page"], passage["text"],
+                                                 common.data_dir().ocr_cache)
     except pdfium.UnreadablePdfError as exc:
         marked = Markering(doc_id, passage["page"], reason=str(exc))
     return jsonify(marked.as_json())
