@@ -372,7 +372,8 @@ ODD_IDS = ["bestaat-niet", "..%2F..%2Fetc%2Fpasswd", "%2e%2e", "x" * 3000, "%00"
 @pytest.mark.parametrize("doc_id", ODD_IDS)
 def test_unknown_document_ids_are_404(client, doc_id):
     for url in (f"/document/{doc_id}", f"/document/{doc_id}/download", f"/api/documents/{doc_id}",
-                f"/document/{doc_id}/origineel", f"/document/{doc_id}/vergelijkbaar"):
+                f"/document/{doc_id}/origineel", f"/document/{doc_id}/vergelijkbaar",
+                f"/document/{doc_id}/pagina/1", f"/document/{doc_id}/pagina/1.png"):
         answer = client.get(url)
         assert answer.status_code == 404, (url, answer.status_code)
         if url.startswith("/api/"):
