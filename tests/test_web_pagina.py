@@ -119,6 +119,7 @@ def test_the_page_view_draws_the_boxes_without_inline_style_or_script(client):
     boxes = client.get(f"/api/passage/{pid}/markering").json["boxes"]
     assert response.status_code == 200 and page.count("<rect ") == len(boxes) > 0
     assert f'src="/document/{doc}/pagina/{page_no}.png?breedte=800"' in page
+    assert f'href="/document/{doc}/pagina/{page_no}.png?breedte={max(WIDTHS)}" id="vergroot"' in page
     assert "style=" not in page and "<script>" not in page and "script-src 'self'" in response.headers[
         "Content-Security-Policy"]
     assert f'href="/document/{doc}/origineel#page={page_no}">Open het hele origineel' in page
