@@ -6,27 +6,13 @@ import re
 import sys
 from argparse import Namespace
 
+from kennisbank.cli_common import UserError
+from kennisbank.cli_common import progress as _progress
 from kennisbank.config import DataDir
-
-
-class UserError(Exception):
-    """A problem the user can fix; printed as one line, exit code 2."""
 
 
 def _out(obj) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=1))
-
-
-def _progress(done: int, total: int, label: str) -> None:
-    """A one-line progress bar on a terminal; silent otherwise."""
-    if not sys.stderr.isatty():
-        return
-    width = 30
-    filled = int(width * done / max(total, 1))
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label[:40]:<40}")
-    if done == total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
 
 
 def _report(outcomes) -> int:

@@ -7,6 +7,7 @@ import json
 import sys
 from argparse import Namespace
 
+from kennisbank.cli_common import UserError
 from kennisbank.config import DataDir
 
 LISTS = ("aliassen", "projectnamen", "gemeenten", "termen", "afkortingen")
@@ -22,7 +23,6 @@ def who() -> str:
 
 def run(data: DataDir, args: Namespace, progress) -> int:
     """Do one taxonomy action; a refusal is a UserError with the reason."""
-    from kennisbank.commands import UserError
     from kennisbank.index import BusyError
     from kennisbank.taxonomie import TaxonomieError, beheer
 
@@ -52,8 +52,6 @@ def _change(data: DataDir, args: Namespace, beheer):
     elif args.actie == "undo":
         change = beheer.undo(data, who())
     else:
-        from kennisbank.commands import UserError
-
         try:
             text = args.file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:

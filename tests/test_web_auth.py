@@ -7,7 +7,7 @@ from pathlib import Path
 
 from werkzeug.security import check_password_hash
 
-from kennisbank.web.auth import LoginLimiter
+from kennisbank.web.limits import LoginLimiter
 
 ROOT = Path(__file__).resolve().parents[1]
 

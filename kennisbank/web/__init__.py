@@ -45,8 +45,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         n = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
-    from kennisbank.web.auth import LoginLimiter
     from kennisbank.web.common import EXTENSION, AppState
+    from kennisbank.web.limits import LoginLimiter
 
     limiter = LoginLimiter(app.config["LOGIN_MAX_FAILURES"], app.config["LOGIN_WINDOW_SECONDS"])
     app.extensions[EXTENSION] = AppState(data, Engine(data), threading.RLock(), limiter)

@@ -22,9 +22,9 @@ from kennisbank.index.fields import passage_id
 from kennisbank.jobs import JobState
 from kennisbank.search.engine import Engine
 from kennisbank.store import Record, RecordStatus, Store
+from kennisbank.web.limits import LoginLimiter
 
 if TYPE_CHECKING:
-    from kennisbank.web.auth import LoginLimiter
     from kennisbank.worker import Worker
 
 T = TypeVar("T")
