@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from kennisbank import commands_beheer
 from kennisbank.config import resolve
 
 log = logging.getLogger("kennisbank")
@@ -62,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="toon per hit welke vormen matchten en wat elk kenmerk aan de score bijdroeg")
 
     _taxonomie_parser(sub)
+    commands_beheer.add_parsers(sub)
 
     cmp_ = sub.add_parser("vergelijk", help="proeftuinen vergelijken op een vraagstuk")
     cmp_.add_argument("thema", nargs="*")
@@ -122,9 +124,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.new_engine:  # the engine new indexes get; an existing one is always opened by its own
         os.environ["KENNISBANK_ENGINE"] = args.new_engine
     from kennisbank import commands, taxonomie  # the command bodies; imported here so --help stays instant
+    from kennisbank.gegevens import logboek
 
-    handler = getattr(commands, f"cmd_{args.command}")
+    module = commands_beheer if args.command in commands_beheer.COMMANDS else commands
+    handler = getattr(module, f"cmd_{args.command}")
     taxonomie.use(data.taxonomie)  # this run's taxonomy: the package's with this data dir's own layer
+    logboek.door(logboek.cli_user())  # who the logboek names for this run's writes
     try:
         return handler(data, args)
     except KeyboardInterrupt:

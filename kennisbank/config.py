@@ -110,6 +110,21 @@ class DataDir:
         """Who changed the taxonomy when, and what it was before (for undo), as JSON."""
         return self.taxonomie / "wijzigingen.json"
 
+    @property
+    def gebruikers(self) -> Path:
+        """The personal accounts (kennisbank.gegevens.gebruikers), as JSON."""
+        return self.root / "gebruikers.json"
+
+    @property
+    def gebruikers_lock(self) -> Path:
+        """The file lock that serialises changes of the accounts."""
+        return self.root / "gebruikers.lock"
+
+    @property
+    def logboek(self) -> Path:
+        """The audit log (kennisbank.gegevens.logboek): one JSON line per event, only ever appended to."""
+        return self.root / "logboek.jsonl"
+
     def ensure(self) -> "DataDir":
         """Create the directories; return self."""
         for path in (self.root, self.originals, self.records, self.cache):

@@ -12,6 +12,7 @@ from pathlib import Path
 from indexer.model import Metadata, RefusedError
 from kennisbank import index
 from kennisbank.config import DataDir
+from kennisbank.gegevens import logboek
 from kennisbank.store import Record, RecordStatus, Store, sha256
 from kennisbank.taxonomie import with_data_layer
 
@@ -50,13 +51,28 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-@with_data_layer
 def add_bytes(data: DataDir, content: bytes, filename: str, overrides: dict | None = None,
               ocr=False) -> Outcome:
-    """Add one file: identical content is a no-op, the same id with new content replaces.
+    """Add one file: identical content is a no-op, the same id with new content replaces; in the logboek as
+    'document toegevoegd' or 'document vervangen', or as failed with the reason.
 
     ocr: False, True or an indexer.ocr.OcrSettings (see ocr_settings); kennisbank.jobs passes it.
     """
+    try:
+        outcome = _add_bytes(data, content, filename, overrides, ocr)
+    except Exception as exc:
+        logboek.write(data, "document toevoegen", safe_filename(filename), logboek.Resultaat.MISLUKT, str(exc))
+        raise
+    if outcome.status == AddStatus.REFUSED:
+        logboek.write(data, "document toevoegen", safe_filename(filename), logboek.Resultaat.MISLUKT, outcome.message)
+    elif outcome.status != AddStatus.PRESENT:
+        logboek.write(data, f"document {outcome.status}", outcome.doc_id)
+    return outcome
+
+
+@with_data_layer
+def _add_bytes(data: DataDir, content: bytes, filename: str, overrides: dict | None, ocr) -> Outcome:
+    """add_bytes without the logboek."""
     from indexer.pipeline import prepare  # the heavy pipeline loads only for writes
 
     started = time.perf_counter()
@@ -146,7 +162,21 @@ def add_path(data: DataDir, path: Path, overrides: dict | None = None) -> Outcom
 
 
 def remove(data_dir: DataDir, doc_id: str) -> Record | None:
-    """Remove a document from the index and the store; None when it does not exist."""
+    """Remove a document from the index and the store; None when it does not exist. Logged in the logboek."""
+    try:
+        record = _remove(data_dir, doc_id)
+    except Exception as exc:
+        logboek.write(data_dir, "document verwijderd", doc_id[:120], logboek.Resultaat.MISLUKT, str(exc))
+        raise
+    if record is None:
+        logboek.write(data_dir, "document verwijderd", doc_id[:120], logboek.Resultaat.MISLUKT, "bestaat niet")
+    else:
+        logboek.write(data_dir, "document verwijderd", doc_id)
+    return record
+
+
+def _remove(data_dir: DataDir, doc_id: str) -> Record | None:
+    """remove without the logboek."""
     store = Store(data_dir)
     with index.write_lock(data_dir):
         record = store.get(doc_id)
@@ -157,6 +187,7 @@ def remove(data_dir: DataDir, doc_id: str) -> Record | None:
     return record
 
 
+@logboek.recorded("index opnieuw opgebouwd", lambda *args, **kwargs: "index")
 @with_data_layer
 def reindex(data_dir: DataDir, progress=None, engine: str | None = None) -> tuple[int, list[Outcome]]:
     """Rebuild the whole index from the stored originals and records; swap it in only when complete. The new

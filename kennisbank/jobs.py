@@ -35,6 +35,7 @@ from kennisbank import documents, taxonomie
 from kennisbank.analysis import slugify
 from kennisbank.config import DataDir
 from kennisbank.documents import AddStatus
+from kennisbank.gegevens import logboek
 from kennisbank.store import EXTENSIONS, Store, sha256
 
 log = logging.getLogger(__name__)
@@ -196,6 +197,7 @@ def submit(data: DataDir, content: bytes, filename: str, overrides: dict | None 
             return job.id
     job = _new_job(data, content, filename, overrides, JobState.WAITING)
     _save(data, job)
+    logboek.write(data, "taak gestart", f"taak {job.id}: {job.filename}")
     wakeup.set()
     log.info("job %s: %s in de wachtrij", job.id, job.filename)
     return job.id
@@ -209,6 +211,7 @@ def submit_retag(data: DataDir) -> str:
             return job.id
     job = Job(_new_id(), RETAG_LABEL, "", "", created=_now(), task=JobTask.RETAG)
     _save(data, job)
+    logboek.write(data, "taak gestart", f"taak {job.id}: {RETAG_LABEL}")
     wakeup.set()
     log.info("job %s: labels bijwerken in de wachtrij", job.id)
     return job.id

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -56,6 +59,21 @@ Per kwartaal meten wij hoe lang gezinnen wachten, hoeveel professionals betrokke
 hulp ervaren. De uitkomsten bespreken wij in de stuurgroep van de regio en met de ouders zelf, zodat de
 aanpak steeds beter aansluit bij wat gezinnen nodig hebben en de lessen niet verloren gaan.
 """
+
+
+@pytest.fixture(scope="session")
+def cli() -> Callable[..., subprocess.CompletedProcess]:
+    """cli(*args, data=DIR, stdin=TEXT): the real `kennisbank` console script in a subprocess."""
+    script = Path(sys.executable).with_name("kennisbank")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "kennisbank.cli"]
+
+    def run(*args: str, data: DataDir | Path | None = None, stdin: str = "", timeout: float = 300):
+        root = data.root if isinstance(data, DataDir) else data
+        env = {k: v for k, v in os.environ.items() if k != "KENNISBANK_DATA"}
+        return subprocess.run([*command, *(["--data", str(root)] if root else []), *args], input=stdin,
+                              capture_output=True, text=True, env=env, timeout=timeout)
+    run.command = command  # type: ignore[attr-defined]  # for tests that start it themselves (Popen)
+    return run
 
 
 @pytest.fixture(scope="session")
@@ -156,6 +174,22 @@ def small_client(small_app):
     return small_app.test_client()
 
 
+@pytest.fixture(scope="session")
+def passwords() -> dict[str, str]:
+    """The passwords of the accounts of two_accounts (our own, 12+ characters)."""
+    return {"anouk": "paars-fietsje-negen", "bas": "groene-appel-zeventig"}
+
+
+@pytest.fixture
+def two_accounts(small_data, passwords) -> DataDir:
+    """The small data dir with two personal accounts: anouk (redacteur) and bas (beheerder); see passwords."""
+    from kennisbank.gegevens import gebruikers
+
+    gebruikers.add(small_data, "anouk", "redacteur", passwords["anouk"])
+    gebruikers.add(small_data, "bas", "beheerder", passwords["bas"])
+    return small_data
+
+
 @pytest.fixture
 def csrf_token() -> Callable:
     """csrf_token(client, url): the CSRF token from the form on a page (the session keeps it)."""
@@ -170,9 +204,10 @@ def csrf_token() -> Callable:
 
 @pytest.fixture
 def login(csrf_token) -> Callable:
-    """login(client): log in as the beheerder through the real form; returns the client."""
-    def do(client, password: str = ADMIN_PASSWORD):
-        answer = client.post("/beheer/inloggen", data={"csrf_token": csrf_token(client), "gebruiker": ADMIN_USER,
+    """login(client[, password, user]): log in (by default as the env-var beheerder) through the real form; returns
+    the client."""
+    def do(client, password: str = ADMIN_PASSWORD, user: str = ADMIN_USER):
+        answer = client.post("/beheer/inloggen", data={"csrf_token": csrf_token(client), "gebruiker": user,
                                                        "wachtwoord": password})
         assert answer.status_code == 302, answer.get_data(as_text=True)[:500]
         return client

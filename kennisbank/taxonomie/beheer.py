@@ -13,6 +13,7 @@ from typing import Any
 from kennisbank import taxonomie
 from kennisbank.analysis import is_stopword, slugify
 from kennisbank.config import DataDir
+from kennisbank.gegevens import logboek
 from kennisbank.taxonomie import TaxonomieError, changelog, layers, normaliseer
 from kennisbank.taxonomie.changelog import Change
 from kennisbank.taxonomie.checks import NAME_FIELDS, check_entry, title, usage
@@ -76,6 +77,7 @@ def _own_lists(kind: str, fields: dict[str, Any]) -> None:
         raise TaxonomieError(f"een {kind} heeft geen {' of '.join(wrong)}; wel: {', '.join(LISTS_OF[kind])}")
 
 
+@logboek.recorded("taxonomie toegevoegd", lambda kind, naam, *a, **k: f"{kind} {naam}")
 def add(data: DataDir, kind: str, naam: str, wie: str, **fields: Any) -> Change:
     """Add an entry of a kind; refused (TaxonomieError) when it exists or breaks a rule."""
     _own_lists(kind, fields)
@@ -88,6 +90,7 @@ def add(data: DataDir, kind: str, naam: str, wie: str, **fields: Any) -> Change:
         return _replace(data, kind, entry, wie, "toegevoegd", _summary(kind, entry))
 
 
+@logboek.recorded("taxonomie gewijzigd", lambda kind, name, *a, **k: f"{kind} {name}")
 def edit(data: DataDir, kind: str, name: str, wie: str, naam: str | None = None, **fields: Any) -> Change:
     """Change an entry: a new name (the old one stays a region's alias, so documents keep finding it) and the
     lists given, which replace the old ones; lists not given stay."""
@@ -111,6 +114,7 @@ def edit(data: DataDir, kind: str, name: str, wie: str, naam: str | None = None,
                         + _summary(kind, entry))
 
 
+@logboek.recorded("taxonomie verwijderd", lambda kind, name, *a, **k: f"{kind} {name}")
 def remove(data: DataDir, kind: str, name: str, wie: str, force: bool = False) -> Change:
     """Remove an entry; one that documents still use is refused (InUseError) unless force."""
     with _changing(data) as tax:
@@ -134,6 +138,7 @@ def remove(data: DataDir, kind: str, name: str, wie: str, force: bool = False) -
         return changelog.write(data, {name_: new}, change)
 
 
+@logboek.recorded("taxonomie ongedaan gemaakt", lambda *a, **k: "laatste wijziging")
 def undo(data: DataDir, wie: str) -> Change:
     """Undo the newest change that is not undone yet: the layer's files back as they were before it."""
     with _changing(data):
@@ -169,6 +174,7 @@ def export(data: DataDir) -> str:
     return text
 
 
+@logboek.recorded("taxonomie geïmporteerd", lambda *a, **k: "eigen aanvullingen")
 def import_toml(data: DataDir, text: str, wie: str) -> Change:
     """Replace the layer by an exported TOML document; a malformed or invalid one changes nothing."""
     import tomllib

@@ -123,6 +123,8 @@ def _register(app: Flask) -> None:
                    api_docs):
         app.register_blueprint(module.bp)
     app.context_processor(template_helpers)
+    app.before_request(auth.check_session)  # first: the hooks after it and the views see who is logged in
+    app.teardown_request(auth.end_request)
     app.before_request(_use_taxonomie)
     app.teardown_request(_drop_taxonomie)
     app.after_request(_security_headers)

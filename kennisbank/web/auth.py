@@ -1,7 +1,10 @@
-"""The one beheer account: password check, login rate limit, the login_required guard, and a hash helper.
+"""Who is logged in: personal accounts (kennisbank.gegevens.gebruikers) and the env-var account, the session
+check at every request, the login_required and role_required guards, and a hash helper.
 
-Make a password hash with `python -m kennisbank.web.auth 'wachtwoord'` (or `flask --app kennisbank.web
-wachtwoord-hash`) and put it in KENNISBANK_ADMIN_PASSWORD_HASH, the user name in KENNISBANK_ADMIN_USER.
+The env-var account (KENNISBANK_ADMIN_USER and KENNISBANK_ADMIN_PASSWORD_HASH) is a beheerder, so an existing
+setup keeps working; make a hash for it with `python -m kennisbank.web.auth 'wachtwoord'` (or `flask --app
+kennisbank.web wachtwoord-hash`). A session holds the account's name, role and `sleutel`; when the account is
+blocked, removed or gets a new password, the sleutel no longer matches and the session ends at its next request.
 """
 from __future__ import annotations
 
@@ -11,11 +14,14 @@ import hmac
 import logging
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import click
-from flask import abort, current_app, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from kennisbank.gegevens import gebruikers, logboek
+from kennisbank.gegevens.gebruikers import Rol
 from kennisbank.web import common
 from kennisbank.web.limits import LoginLimiter
 
@@ -28,13 +34,44 @@ def _dummy_hash() -> str:
     return generate_password_hash("kennisbank-geen-account")
 
 
+@dataclass(frozen=True)
+class Ingelogd:
+    """Who a session is for: an account's name, its role, and the sleutel its session was made with."""
+
+    naam: str
+    rol: str
+    sleutel: str
+
+
 def configured() -> bool:
-    """True when an account has been set up."""
+    """True when an account has been set up: a personal one, or the env-var account."""
+    return env_account() or bool(gebruikers.all_accounts(common.data_dir()))
+
+
+def env_account() -> bool:
+    """True when the env-var account is set."""
     return bool(current_app.config.get("ADMIN_USER") and current_app.config.get("ADMIN_PASSWORD_HASH"))
 
 
-def verify(user: str, password: str) -> bool:
-    """True for the configured user name and password; always does the same hashing work."""
+def _env_key() -> str:
+    """The env-var account's sleutel: it changes with its password hash, which ends its sessions."""
+    import hashlib
+
+    return "env-" + hashlib.sha256((current_app.config.get("ADMIN_PASSWORD_HASH") or "").encode()).hexdigest()[:16]
+
+
+def verify(user: str, password: str) -> Ingelogd | None:
+    """Who logs in with this name and password: a personal account (not blocked), else the env-var account."""
+    account = gebruikers.authenticate(common.data_dir(), user, password)
+    if account is not None:
+        return Ingelogd(account.naam, account.rol, account.sleutel)
+    if gebruikers.get(common.data_dir(), user) is None and _verify_env(user, password):
+        return Ingelogd(user, Rol.BEHEERDER, _env_key())
+    return None
+
+
+def _verify_env(user: str, password: str) -> bool:
+    """True for the env-var account's name and password; always does the same hashing work."""
     want_user = current_app.config.get("ADMIN_USER") or ""
     stored = current_app.config.get("ADMIN_PASSWORD_HASH") or ""
     try:
@@ -43,6 +80,51 @@ def verify(user: str, password: str) -> bool:
         log.error("KENNISBANK_ADMIN_PASSWORD_HASH is geen geldige werkzeug-hash")
         ok_password = False
     return bool(want_user and stored) and hmac.compare_digest(user.encode(), want_user.encode()) and ok_password
+
+
+def start_session(who: Ingelogd) -> None:
+    """A fresh session for who."""
+    session.clear()
+    session.permanent = True
+    session.update(beheerder=who.naam, rol=who.rol, sleutel=who.sleutel)
+
+
+def _still_valid(naam: str, sleutel: str) -> Ingelogd | None:
+    """The session's account as it is now, or None when it was blocked, removed or got a new password."""
+    account = gebruikers.get(common.data_dir(), naam)
+    if account is not None:
+        ok = not account.geblokkeerd and account.sleutel == sleutel
+        return Ingelogd(account.naam, account.rol, sleutel) if ok else None
+    if env_account() and naam == current_app.config["ADMIN_USER"] and sleutel == _env_key():
+        return Ingelogd(naam, Rol.BEHEERDER, sleutel)
+    return None
+
+
+def check_session() -> None:
+    """Before every request: end a session whose account changed, and tell the logboek who acts from where."""
+    who = None
+    if session.get("beheerder"):
+        who = _still_valid(session["beheerder"], session.get("sleutel", ""))
+        if who is None:
+            log.info("sessie van %s beëindigd (account geblokkeerd, verwijderd of nieuw wachtwoord)",
+                     session["beheerder"])
+            session.clear()
+        elif session.get("rol") != who.rol:
+            session["rol"] = who.rol
+    g.ingelogd = who
+    g.logboek_token = logboek.door(who.naam if who else "anoniem", client_key())
+
+
+def end_request(exc: BaseException | None) -> None:
+    """After every request: the logboek's actor as it was."""
+    token = g.pop("logboek_token", None)
+    if token is not None:
+        logboek.einde(token)
+
+
+def current() -> Ingelogd | None:
+    """Who this request is from (after check_session), or None."""
+    return g.get("ingelogd")
 
 
 def limiter() -> LoginLimiter:
@@ -56,15 +138,28 @@ def client_key() -> str:
 
 
 def login_required(view: Callable) -> Callable:
-    """Views for the beheerder only: GET goes to the login page, anything else gets 401."""
+    """Views for logged-in accounts: GET goes to the login page, anything else gets 401."""
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        if session.get("beheerder"):
+        if current() is not None:
             return view(*args, **kwargs)
         if request.method in ("GET", "HEAD"):
             return redirect(url_for("beheer.login", next=request.full_path.rstrip("?")))
-        abort(401, description="Log eerst in als beheerder.")
+        abort(401, description="Log eerst in.")
     return wrapped
+
+
+def beheerder_required(view: Callable) -> Callable:
+    """Views for beheerders only: as login_required, and a redacteur gets 403 (logged in the logboek)."""
+    @functools.wraps(view)
+    def checked(*args, **kwargs):
+        who = current()
+        if who is not None and who.rol != Rol.BEHEERDER:
+            logboek.write(common.data_dir(), f"{request.method} {request.path[:200]}", request.endpoint or "",
+                          logboek.Resultaat.GEWEIGERD, f"rol {who.rol}; nodig: beheerder")
+            abort(403, description="Dit mag alleen een beheerder; u bent ingelogd als redacteur.")
+        return view(*args, **kwargs)
+    return login_required(checked)
 
 
 def safe_next(target: str | None) -> str | None:

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from indexer.model import DOCUMENT_TYPES
 from kennisbank import documents, jobs
 from kennisbank.config import DataDir
+from kennisbank.gegevens import gebruikers, logboek
 from kennisbank.store import Store
 from kennisbank.taxonomie import TaxonomieError
 from kennisbank.taxonomie import beheer as taxonomie_beheer
@@ -34,20 +35,30 @@ def login():
     wait = limiter.retry_after(key)
     if wait:
         log.warning("inloggen geblokkeerd voor %s (%d s)", key, wait)
+        logboek.write(common.data_dir(), "inloggen", request.form.get("gebruiker", "")[:40],
+                      logboek.Resultaat.GEWEIGERD, "te veel mislukte pogingen")
         abort(429, description=f"Te veel mislukte pogingen; probeer het over {wait // 60 + 1} minuten opnieuw.",
               retry_after=wait)
-    user = request.form.get("gebruiker", "")
-    if not auth.verify(user, request.form.get("wachtwoord", "")):
+    user = request.form.get("gebruiker", "")[:100]
+    who = auth.verify(user, request.form.get("wachtwoord", ""))
+    if who is None:
         limiter.fail(key)
         log.warning("mislukte inlogpoging vanaf %s", key)
+        logboek.write(common.data_dir(), "inloggen", user[:40], logboek.Resultaat.MISLUKT,
+                      "geblokkeerd" if _blocked(user) else "onbekende naam of verkeerd wachtwoord", wie=user[:40])
         return render_template("beheer/login.html", next=next_url, configured=auth.configured(),
                                error="Onbekende gebruikersnaam of verkeerd wachtwoord."), 401
     limiter.reset(key)
-    session.clear()
-    session.permanent = True
-    session["beheerder"] = user
-    log.info("beheerder %s ingelogd", user)
+    auth.start_session(who)
+    log.info("%s %s ingelogd", who.rol, who.naam)
+    logboek.write(common.data_dir(), "inloggen", who.naam, wie=who.naam)
     return redirect(next_url or url_for("beheer.overzicht"))
+
+
+def _blocked(user: str) -> bool:
+    """True when the name is that of a blocked account."""
+    account = gebruikers.get(common.data_dir(), user)
+    return account is not None and account.geblokkeerd
 
 
 @bp.post("/uitloggen")
@@ -117,7 +128,7 @@ def bevestigen():
 
 
 @bp.post("/toevoegen/nieuwe-regio")
-@auth.login_required
+@auth.beheerder_required
 def nieuwe_regio():
     """From the preview: add a region the text names (one click), then the preview again, with the edits kept."""
     data, token, files = _staged()
@@ -202,14 +213,14 @@ def _taxonomie_page(problems: list[str] | None = None, values: dict | None = Non
 
 
 @bp.get("/taxonomie")
-@auth.login_required
+@auth.beheerder_required
 def taxonomie_overzicht():
     """Regio's, vraagstukken and organisaties, with forms to add them and the log of changes."""
     return _taxonomie_page()
 
 
 @bp.post("/taxonomie/toevoegen")
-@auth.login_required
+@auth.beheerder_required
 def taxonomie_toevoegen():
     """Add a regio, vraagstuk or organisatie; a refusal shows the form again with the reason."""
     kind = request.form.get("soort", "")
@@ -225,7 +236,7 @@ def taxonomie_toevoegen():
 
 
 @bp.route("/taxonomie/<kind>/<ident>/wijzigen", methods=["GET", "POST"])
-@auth.login_required
+@auth.beheerder_required
 def taxonomie_wijzigen(kind: str, ident: str):
     """Edit an entry: its name and its lists (one per line)."""
     entry = _entry(kind, ident)
@@ -241,7 +252,7 @@ def taxonomie_wijzigen(kind: str, ident: str):
 
 
 @bp.route("/taxonomie/<kind>/<ident>/verwijderen", methods=["GET", "POST"])
-@auth.login_required
+@auth.beheerder_required
 def taxonomie_verwijderen(kind: str, ident: str):
     """Ask (with the documents that use it), then remove; in use, only with 'toch verwijderen'."""
     entry, data = _entry(kind, ident), common.data_dir()
@@ -258,7 +269,7 @@ def taxonomie_verwijderen(kind: str, ident: str):
 
 
 @bp.post("/taxonomie/ongedaan-maken")
-@auth.login_required
+@auth.beheerder_required
 def taxonomie_ongedaan():
     """Undo the newest change of the taxonomy."""
     try:

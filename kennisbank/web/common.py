@@ -254,5 +254,6 @@ def unknown_region(name: str) -> bool:
 def template_helpers() -> dict[str, Any]:
     """Names every template can use."""
     return {"label": label, "unknown_region": unknown_region, "url_with": url_with, "FILTER_LABELS": FILTER_LABELS,
-            "logged_in": bool(session.get("beheerder")), "heat_level": heat_level, "JobState": JobState,
+            "logged_in": bool(session.get("beheerder")), "is_beheerder": session.get("rol") == "beheerder",
+            "heat_level": heat_level, "JobState": JobState,
             "RecordStatus": RecordStatus, "passage_info": passage_info}

@@ -1,0 +1,5 @@
+"""The data dir's keepers of the organisation's own state, beside `store`, `documents` and `jobs`:
+
+- `gebruikers`: personal accounts with a role (redacteur, beheerder) and a scrypt password hash;
+- `logboek`: the append-only audit log, one JSON line per event.
+"""
