@@ -1,15 +1,16 @@
-"""The bodies of `kennisbank gebruiker` and `logboek`: running Kennisbank in an organisation."""
+"""The bodies of `kennisbank gebruiker`, `logboek`, `backup` and `restore`: running Kennisbank in an organisation."""
 from __future__ import annotations
 
 import getpass
 import json
 import sys
 from argparse import Namespace
+from pathlib import Path
 
 from kennisbank.cli_common import UserError
 from kennisbank.config import DataDir
 
-COMMANDS = ("gebruiker", "logboek")
+COMMANDS = ("gebruiker", "logboek", "backup", "restore")
 
 
 def add_parsers(sub) -> None:
@@ -33,6 +34,10 @@ def add_parsers(sub) -> None:
     book.add_argument("--wie", help="alleen van dit account, of cli:<gebruiker>")
     book.add_argument("--sinds", help="vanaf deze datum (JJJJ-MM-DD) of tijd (JJJJ-MM-DDTUU:MM, UTC)")
     book.add_argument("--actie", help="alleen acties die dit woord bevatten")
+    backup = sub.add_parser("backup", help="een samenhangende momentopname van de datamap als .tar.gz")
+    backup.add_argument("file", type=Path, metavar="BESTAND.tar.gz")
+    restore = sub.add_parser("restore", help="een backup terugzetten in een nieuwe, lege datamap (--data)")
+    restore.add_argument("file", type=Path, metavar="BESTAND.tar.gz")
 
 
 def read_password(prompt: str = "Wachtwoord") -> str:
@@ -106,3 +111,31 @@ def cmd_logboek(data: DataDir, args: Namespace) -> int:
               f"{'  [' + e.adres + ']' if e.adres else ''}{reason}")
     return 0
 
+
+def cmd_backup(data: DataDir, args: Namespace) -> int:
+    from kennisbank import index
+    from kennisbank.gegevens import backup
+
+    try:
+        manifest = backup.backup(data, args.file)
+    except (backup.BackupError, index.BusyError) as exc:
+        raise UserError(str(exc)) from exc
+    except OSError as exc:
+        raise UserError(f"kan de backup {args.file} niet schrijven: {exc.strerror or exc}") from exc
+    print(f"backup gemaakt: {args.file} ({manifest['documenten']} documenten, {len(manifest['bestanden'])} "
+          f"bestanden, engine {manifest['engine'] or '-'})")
+    return 0
+
+
+def cmd_restore(data: DataDir, args: Namespace) -> int:
+    from kennisbank.gegevens import backup
+
+    try:
+        manifest = backup.restore(data, args.file)
+    except backup.BackupError as exc:
+        raise UserError(f"{exc}; er is niets geschreven") from exc
+    except OSError as exc:
+        raise UserError(f"kan niet schrijven in {data.root}: {exc.strerror or exc}") from exc
+    print(f"teruggezet in {data.root}: {manifest['documenten']} documenten uit de backup van {manifest['gemaakt']} "
+          f"(Kennisbank {manifest['kennisbank']}); controleer met 'kennisbank check'")
+    return 0
