@@ -6,8 +6,10 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from werkzeug.security import generate_password_hash
@@ -74,6 +76,31 @@ def cli() -> Callable[..., subprocess.CompletedProcess]:
                               capture_output=True, text=True, env=env, timeout=timeout)
     run.command = command  # type: ignore[attr-defined]  # for tests that start it themselves (Popen)
     return run
+
+
+@pytest.fixture
+def live_server() -> Iterator[Callable[..., str]]:
+    """live_server(server): run a waitress server (not yet running) in a thread; returns its base URL.
+
+    At teardown its own loop thread closes it (a close from this thread races the loop's select: EBADF, whose
+    traceback 3.11 formats with the ast module while another test's create_app compiles routes with it, and
+    CPython 3.11's AST recursion counter is shared by all threads), the thread is joined, and its task threads stop;
+    so no server thread outlives its test."""
+    from waitress import wasyncore
+
+    running: list[tuple[Any, threading.Thread]] = []
+
+    def start(server) -> str:
+        thread = threading.Thread(target=server.run, name="waitress-test", daemon=True)
+        thread.start()
+        running.append((server, thread))
+        return f"http://127.0.0.1:{server.effective_port}"
+    yield start
+    for server, thread in running:
+        server.trigger.pull_trigger(lambda s=server: wasyncore.close_all(s._map))
+        thread.join(timeout=120)
+        server.task_dispatcher.shutdown()
+        assert not thread.is_alive(), "de testserver stopte niet"
 
 
 @pytest.fixture(scope="session")

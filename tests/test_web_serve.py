@@ -1,7 +1,7 @@
 """`kennisbank serve`: production rules, first ingest of a corpus folder, and a real waitress server."""
 from __future__ import annotations
 
-import threading
+import json
 import urllib.request
 
 import pytest
@@ -64,18 +64,13 @@ def test_a_subfolder_with_its_own_manifest_is_ingested_too_and_one_without_is_no
                                                                      ("plan-friesland", "Friesland")]
 
 
-def test_waitress_serves_the_app_with_its_headers(tmp_path, monkeypatch):
+def test_waitress_serves_the_app_with_its_headers(tmp_path, monkeypatch, live_server):
     monkeypatch.delenv("KENNISBANK_ENV", raising=False)
     monkeypatch.setenv("KENNISBANK_SECRET_KEY", "s" * 40)
-    server = make_server(DataDir(tmp_path / "data"), "127.0.0.1", 0, 2, _corpus(tmp_path))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        base = f"http://127.0.0.1:{server.effective_port}"
-        with urllib.request.urlopen(f"{base}/?q=gezinnen", timeout=30) as response:
-            page = response.read().decode("utf-8")
-            assert response.status == 200 and "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
-        assert "Plan proeftuin Friesland" in page
-    finally:
-        server.close()
-        thread.join(timeout=10)
+    base = live_server(make_server(DataDir(tmp_path / "data"), "127.0.0.1", 0, 2, _corpus(tmp_path)))
+    with urllib.request.urlopen(f"{base}/?q=gezinnen", timeout=30) as response:
+        page = response.read().decode("utf-8")
+        assert response.status == 200 and "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert "Plan proeftuin Friesland" in page
+    with urllib.request.urlopen(f"{base}/gezond", timeout=30) as response:
+        assert response.status == 200 and json.load(response)["documenten"] == 1
