@@ -108,7 +108,9 @@ def _register(app: Flask) -> None:
         auth,
         beheer,
         documenten,
+        gebruikers,
         gezond,
+        logboek,
         nieuw,
         pagina,
         taken,
@@ -121,7 +123,7 @@ def _register(app: Flask) -> None:
     from kennisbank.web.common import template_helpers
 
     for module in (zoeken, documenten, pagina, vergelijkbaar, nieuw, volgen, vergelijken, werkend, beheer, taken,
-                   api_docs, gezond):
+                   api_docs, gezond, gebruikers, logboek):
         app.register_blueprint(module.bp)
     app.context_processor(template_helpers)
     app.before_request(auth.check_session)  # first: the hooks after it and the views see who is logged in
