@@ -41,7 +41,7 @@ def test_redacteur_adds_a_document_and_is_refused_the_taxonomy_beheerder_changes
     assert changed.status_code == 302
     events = [(e.wie, e.actie, e.object, e.resultaat) for e in logboek.read(two_accounts)]
     assert ("anouk", "document toegevoegd", "gezinsraad-drenthe", "gelukt") in events
-    assert ("anouk", "POST /beheer/taxonomie/toevoegen", "beheer.taxonomie_toevoegen", "geweigerd") in events
+    assert ("anouk", "toegang", "POST /beheer/taxonomie/toevoegen", "geweigerd") in events
     assert ("bas", "taxonomie toegevoegd", "regio Proeftuin Bas", "gelukt") in events
     assert ("anouk", "inloggen", "anouk", "gelukt") in events and ("bas", "inloggen", "bas", "gelukt") in events
     assert all(e.adres == "127.0.0.1" for e in logboek.read(two_accounts, wie="anouk"))

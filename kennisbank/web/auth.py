@@ -155,7 +155,7 @@ def beheerder_required(view: Callable) -> Callable:
     def checked(*args, **kwargs):
         who = current()
         if who is not None and who.rol != Rol.BEHEERDER:
-            logboek.write(common.data_dir(), f"{request.method} {request.path[:200]}", request.endpoint or "",
+            logboek.write(common.data_dir(), "toegang", f"{request.method} {request.path[:200]}",
                           logboek.Resultaat.GEWEIGERD, f"rol {who.rol}; nodig: beheerder")
             abort(403, description="Dit mag alleen een beheerder; u bent ingelogd als redacteur.")
         return view(*args, **kwargs)
