@@ -63,9 +63,10 @@ def _env_key() -> str:
 def verify(user: str, password: str) -> Ingelogd | None:
     """Who logs in with this name and password: a personal account (not blocked), else the env-var account."""
     account = gebruikers.authenticate(common.data_dir(), user, password)
+    env_ok = _verify_env(user, password)  # always: a personal name costs the same work as any other
     if account is not None:
         return Ingelogd(account.naam, account.rol, account.sleutel)
-    if gebruikers.get(common.data_dir(), user) is None and _verify_env(user, password):
+    if env_ok and gebruikers.get(common.data_dir(), user) is None:
         return Ingelogd(user, Rol.BEHEERDER, _env_key())
     return None
 
