@@ -85,6 +85,7 @@ class Job:
     created: str = ""
     updated: str = ""
     task: str = JobTask.ADD  # a JobTask
+    wie: str = ""  # who started it (logboek.who()); a redacteur sees only their own jobs
 
     @property
     def progress(self) -> str:
@@ -176,7 +177,7 @@ def _new_job(data: DataDir, content: bytes, filename: str, overrides: dict | Non
     Store(data.ensure()).put_original(content, kind)
     name, wanted = Path(filename).name[:200], {k: v for k, v in (overrides or {}).items() if v}
     return Job(_new_id(), name, sha256(content), kind, wanted, state, doc_id=expected_id(name, wanted),
-               created=_now())
+               created=_now(), wie=logboek.who())
 
 
 def expected_id(filename: str, overrides: dict | None = None) -> str:
@@ -209,7 +210,7 @@ def submit_retag(data: DataDir) -> str:
     for job in all_jobs(data):
         if job.state in UNFINISHED and job.task == JobTask.RETAG:
             return job.id
-    job = Job(_new_id(), RETAG_LABEL, "", "", created=_now(), task=JobTask.RETAG)
+    job = Job(_new_id(), RETAG_LABEL, "", "", created=_now(), task=JobTask.RETAG, wie=logboek.who())
     _save(data, job)
     logboek.write(data, "taak gestart", f"taak {job.id}: {RETAG_LABEL}")
     wakeup.set()

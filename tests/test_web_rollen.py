@@ -93,3 +93,25 @@ def test_a_demoted_beheerder_loses_the_taxonomy_at_the_next_request(as_user, two
 def test_the_env_account_stays_a_beheerder_beside_personal_accounts(app_with_accounts, login):
     client = login(app_with_accounts.test_client())
     assert client.get("/beheer/taxonomie").status_code == 200
+
+
+def test_a_redacteur_sees_the_jobs_they_started_a_beheerder_sees_every_job(as_user, two_accounts):
+    from kennisbank import jobs
+
+    started = {}
+    for name in ("anouk", "bas"):
+        token = logboek.door(name, "127.0.0.1")
+        try:
+            started[name] = jobs.submit(two_accounts, NOTE + name.encode(), f"notitie-{name}.md")
+        finally:
+            logboek.einde(token)
+    anouk, bas = as_user("anouk"), as_user("bas")
+    page = anouk.get("/beheer/taken").get_data(as_text=True)
+    assert "notitie-anouk.md" in page and "notitie-bas.md" not in page
+    assert anouk.get(f"/api/jobs/{started['anouk']}").json["wie"] == "anouk"
+    assert anouk.get(f"/api/jobs/{started['bas']}").status_code == 404
+    assert anouk.get(f"/beheer/taken?taak={started['bas']}").status_code == 404
+    everything = bas.get("/beheer/taken").get_data(as_text=True)
+    assert "notitie-anouk.md" in everything and "notitie-bas.md" in everything
+    assert bas.get(f"/api/jobs/{started['anouk']}").status_code == 200
+    assert [e.wie for e in logboek.read(two_accounts, actie="taak gestart")] == ["bas", "anouk"]

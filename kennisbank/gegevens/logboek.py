@@ -57,6 +57,11 @@ def einde(token: Token) -> None:
     _door.reset(token)
 
 
+def who() -> str:
+    """Who acts now (in this context): an account, cli:<os user>, 'anoniem' or 'systeem'."""
+    return _door.get()[0]
+
+
 def cli_user() -> str:
     """Who acts at the command line: cli:<os user>."""
     import getpass

@@ -128,6 +128,12 @@ def current() -> Ingelogd | None:
     return g.get("ingelogd")
 
 
+def is_beheerder() -> bool:
+    """True when this request is from a beheerder."""
+    who = current()
+    return who is not None and who.rol == Rol.BEHEERDER
+
+
 def limiter() -> LoginLimiter:
     """The process's login limiter."""
     return common.state().limiter

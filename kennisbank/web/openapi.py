@@ -83,7 +83,9 @@ SCHEMAS: dict[str, Any] = {
                  "created": STR, "updated": STR,
                  "task": {"type": "string", "enum": [task.value for task in JobTask],
                           "description": "Wat de taak doet: een bestand toevoegen, of de labels bijwerken na een "
-                          "wijziging van de taxonomie"}},
+                          "wijziging van de taxonomie"},
+                 "wie": {"type": "string", "description": "Wie de taak startte (account, of cli:<gebruiker>); een "
+                         "redacteur ziet alleen de eigen taken"}},
                 description="Een achtergrondtaak: OCR van een geüploade scan, of labels bijwerken"),
     "SimilarPassage": _obj({"passage_id": LINKS["passage_id"], "document_id": STR, "title": STR, "type": STR,
                             "region": STR, "date": STR, "page": INT, "section": STR, "position": INT, "text": STR,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Flask, abort, jsonify, render_template, request, session
+from flask import Blueprint, Flask, abort, jsonify, render_template, request
 
 from kennisbank import jobs, worker
 from kennisbank.config import DataDir
@@ -39,11 +39,12 @@ def overzicht():
     data, wanted = common.data_dir(), request.args.get("taak", "")
     if wanted:
         job = jobs.status(data, wanted)
-        if job is None:
+        if job is None or not visible(job):
             abort(404, description=f"Er is geen taak met id '{wanted[:60]}'.")
         found, title = [job], f"Taak: {job['filename']}"
     else:
-        found, title = [job.as_dict() for job in reversed(jobs.all_jobs(data))], "Taken"
+        found = [job for job in (j.as_dict() for j in reversed(jobs.all_jobs(data))) if visible(job)]
+        title = "Taken" if auth.is_beheerder() else "Mijn taken"
     unfinished = any(job["state"] in jobs.UNFINISHED for job in found)
     return render_template("taken/taken.html", jobs=found, title=title, taak=wanted, unfinished=unfinished,
                            refresh=REFRESH_SECONDS if unfinished and refresh_wanted() else 0,
@@ -52,13 +53,19 @@ def overzicht():
 
 @bp.get("/api/jobs/<job_id>")
 def api_job(job_id: str):
-    """The status of one job (see kennisbank.jobs.status); for the beheerder only."""
-    if not session.get("beheerder"):
-        abort(401, description="Log eerst in als beheerder.")
+    """The status of one job (see kennisbank.jobs.status); for whoever may see it (visible)."""
+    if auth.current() is None:
+        abort(401, description="Log eerst in.")
     job = jobs.status(common.data_dir(), job_id)
-    if job is None:
+    if job is None or not visible(job):
         abort(404, description=f"geen taak met id '{job_id[:60]}'")
     return jsonify(job)
+
+
+def visible(job: dict) -> bool:
+    """A beheerder sees every job, a redacteur the jobs they started."""
+    who = auth.current()
+    return who is not None and (auth.is_beheerder() or job.get("wie") == who.naam)
 
 
 def processing(data: DataDir, doc_id: str) -> dict | None:
