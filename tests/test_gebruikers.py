@@ -98,3 +98,40 @@ def test_logboek_filters_by_who_and_date(cli, data):
     assert json.loads(cli("logboek", "--json", "--sinds", "2999-01-01", data=data).stdout)["gebeurtenissen"] == []
     bad = cli("logboek", "--sinds", "gisteren", data=data)
     assert bad.returncode == 2 and "geen datum" in bad.stderr
+
+
+def _at_a_terminal(command: list[str], answers: list[bytes]) -> tuple[bytes, int]:
+    """Run command on a pseudo-terminal, typing each answer after a prompt; its output and exit code."""
+    import os
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command, with the pty as its terminal
+        os.execv(command[0], command)
+    out, pending = b"", list(answers)
+    while True:
+        ready, _, _ = select.select([fd], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the child ended
+            break
+        if not chunk:
+            break
+        out += chunk
+        if pending and chunk.rstrip().endswith(b":"):
+            os.write(fd, pending.pop(0))
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return out, os.waitstatus_to_exitcode(status)
+
+
+@pytest.mark.parametrize("second, code", [(b"rode-vlieger-boven-zee\n", 0), (b"rode-vlieger-boven-zeE\n", 2)])
+def test_at_a_terminal_the_password_is_asked_twice_without_echo(cli, data, second, code):
+    out, exit_code = _at_a_terminal([*cli.command, "--data", str(data.root), "gebruiker", "add", "carla", "--rol",
+                                     "beheerder"], [b"rode-vlieger-boven-zee\n", second])
+    assert exit_code == code and out.count(b"Wachtwoord") == 2 and b"rode-vlieger" not in out
+    assert (gebruikers.get(data, "carla") is not None) is (code == 0)
+    assert code == 0 or b"verschillen" in out
