@@ -86,8 +86,11 @@ def write(data: DataDir, actie: str, object_: str, resultaat: str = Resultaat.GE
             os.write(fd, line)
         finally:
             os.close(fd)
-    except OSError as exc:  # the write it records has happened (or failed) already; say so loudly
-        log.error("logboek niet bijgewerkt (%s): %s", exc, line.decode("utf-8").strip())
+    except OSError as exc:  # the write it records has happened (or failed) already
+        # a done write that goes unlogged is a gap to shout about; a failed one (a full or read-only disk, most
+        # likely the same cause) is already reported to the user by its own error
+        level = logging.ERROR if event.resultaat == Resultaat.GELUKT else logging.INFO
+        log.log(level, "logboek niet bijgewerkt (%s): %s", exc, line.decode("utf-8").strip())
     return event
 
 
