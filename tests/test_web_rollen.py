@@ -115,3 +115,14 @@ def test_a_redacteur_sees_the_jobs_they_started_a_beheerder_sees_every_job(as_us
     assert "notitie-anouk.md" in everything and "notitie-bas.md" in everything
     assert bas.get(f"/api/jobs/{started['anouk']}").status_code == 200
     assert [e.wie for e in logboek.read(two_accounts, actie="taak gestart")] == ["bas", "anouk"]
+
+
+def test_a_redacteur_sees_the_proposed_proeftuin_without_the_button_to_add_it(as_user, csrf_token):
+    anouk = as_user("anouk")
+    text = NOTE.replace(b"Drenthe", b"proeftuin Haaglanden")
+    preview = anouk.post("/beheer/toevoegen", data={"csrf_token": csrf_token(anouk, "/beheer/toevoegen"),
+                                                    "actie": "controleren",
+                                                    "bestanden": [(BytesIO(text), "plan-haaglanden.md")]},
+                         content_type="multipart/form-data").get_data(as_text=True)
+    assert "De tekst noemt <strong>Haaglanden</strong>" in preview
+    assert "knop-nieuwe-regio" not in preview and "Een beheerder kan haar" in preview
