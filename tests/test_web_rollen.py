@@ -126,3 +126,13 @@ def test_a_redacteur_sees_the_proposed_proeftuin_without_the_button_to_add_it(as
                          content_type="multipart/form-data").get_data(as_text=True)
     assert "De tekst noemt <strong>Haaglanden</strong>" in preview
     assert "knop-nieuwe-regio" not in preview and "Een beheerder kan haar" in preview
+
+
+def test_a_typed_user_name_reaches_the_logboek_without_terminal_escapes(app_with_accounts, two_accounts,
+                                                                       csrf_token, cli):
+    client = app_with_accounts.test_client()
+    client.post("/beheer/inloggen", data={"csrf_token": csrf_token(client), "gebruiker": "x\x1b[2J\x1b]0;pwnd\x07",
+                                          "wachtwoord": "onjuist-wachtwoord"})
+    newest = logboek.read(two_accounts)[0]
+    assert (newest.actie, newest.resultaat, newest.wie) == ("inloggen", "mislukt", "x[2J]0;pwnd")
+    assert "\x1b" not in cli("logboek", data=two_accounts).stdout

@@ -12,6 +12,7 @@ import io
 import json
 import logging
 import os
+import unicodedata
 from collections.abc import Callable
 from contextvars import ContextVar, Token
 from dataclasses import asdict, dataclass
@@ -76,8 +77,9 @@ def write(data: DataDir, actie: str, object_: str, resultaat: str = Resultaat.GE
           wie: str | None = None) -> Gebeurtenis:
     """Append one event (one write of one line, so lines of concurrent writers never mix)."""
     who, adres = _door.get()
-    event = Gebeurtenis(datetime.now(timezone.utc).isoformat(timespec="milliseconds"), wie or who, actie,
-                        object_, adres, str(resultaat), reden[:500])
+    event = Gebeurtenis(datetime.now(timezone.utc).isoformat(timespec="milliseconds"), _plain(wie or who, 100),
+                        _plain(actie, 200), _plain(object_, 300), _plain(adres, 100), str(resultaat),
+                        _plain(reden, 500))
     line = (json.dumps(asdict(event), ensure_ascii=False) + "\n").encode("utf-8")
     try:
         data.root.mkdir(parents=True, exist_ok=True)
@@ -92,6 +94,15 @@ def write(data: DataDir, actie: str, object_: str, resultaat: str = Resultaat.GE
         level = logging.ERROR if event.resultaat == Resultaat.GELUKT else logging.INFO
         log.log(level, "logboek niet bijgewerkt (%s): %s", exc, line.decode("utf-8").strip())
     return event
+
+
+def _plain(text: str, limit: int) -> str:
+    """Text without control or format characters (a typed user name may hold terminal escapes), at most limit long.
+
+    >>> _plain("anouk\x1b[31m\u202e", 100)
+    'anouk[31m'
+    """
+    return "".join(c for c in str(text) if unicodedata.category(c)[0] != "C")[:limit]
 
 
 def recorded(actie: str, object_: Callable[..., str]) -> Callable[[F], F]:
