@@ -6,6 +6,7 @@ A changed password or a block gives the account a new `sleutel`, which ends the 
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import hmac
 import json
@@ -90,7 +91,10 @@ def hash_matches(stored: str, password: str) -> bool:
     return kind == "scrypt" and hmac.compare_digest(got.hex(), digest)
 
 
-_DUMMY = make_hash("kennisbank-geen-account")  # checked when a name is unknown, so every attempt costs the same
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check when a name is unknown, so every attempt costs the same (made once, when first needed)."""
+    return make_hash("kennisbank-geen-account")
 
 
 def check_name(naam: str) -> str:
@@ -128,7 +132,7 @@ def get(data: DataDir, naam: str) -> Gebruiker | None:
 def authenticate(data: DataDir, naam: str, password: str) -> Gebruiker | None:
     """The account when the name and password are right and it is not blocked; always does one hash."""
     account = get(data, naam)
-    ok = hash_matches(account.hash if account else _DUMMY, password)
+    ok = hash_matches(account.hash if account else _dummy_hash(), password)
     return account if account and ok and not account.geblokkeerd else None
 
 
