@@ -80,6 +80,7 @@ def cmd_gebruiker(data: DataDir, args: Namespace) -> int:
 
 
 def _list(accounts, as_json: bool) -> int:
+    """`gebruiker list`: one line per account, or JSON (never a hash)."""
     if as_json:
         print(json.dumps({"gebruikers": [a.public() for a in accounts]}, ensure_ascii=False, indent=1))
         return 0

@@ -40,6 +40,7 @@ class BackupError(RuntimeError):
 
 
 def _version() -> str:
+    """The installed Kennisbank version, for the manifest."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -49,6 +50,7 @@ def _version() -> str:
 
 
 def _sha256(path: Path) -> str:
+    """The hex sha256 of a file, read in blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         while block := fh.read(_CHUNK):
@@ -107,6 +109,7 @@ def backup(data: DataDir, target: Path) -> dict:
 
 
 def _backup(data: DataDir, target: Path) -> dict:
+    """backup without the logboek."""
     data.cache.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=data.cache, prefix="backup-"))  # same file system: links work
     try:
@@ -124,6 +127,7 @@ def _backup(data: DataDir, target: Path) -> dict:
 
 
 def _now() -> str:
+    """The time of a backup (UTC, ISO)."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
@@ -148,6 +152,7 @@ def _write_tar(staging: Path, manifest: dict, target: Path) -> None:
 
 
 def _info(name: str, size: int) -> tarfile.TarInfo:
+    """The tar header of one file: owner-only, dated now."""
     info = tarfile.TarInfo(name)
     info.size, info.mode, info.mtime = size, 0o600, int(datetime.now(timezone.utc).timestamp())
     return info

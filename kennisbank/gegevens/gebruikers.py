@@ -155,6 +155,7 @@ def _changing(data: DataDir) -> Iterator[dict[str, Gebruiker]]:
 
 
 def _existing(accounts: dict[str, Gebruiker], naam: str) -> Gebruiker:
+    """The named account, or GebruikerError."""
     found = accounts.get(naam.strip().lower())
     if found is None:
         raise GebruikerError(f"er is geen gebruiker '{naam[:40]}'")

@@ -19,6 +19,7 @@ ACTIONS = {  # form action: (change, what the flash says)
 
 
 def _page(problems: list[str] | None = None, values: dict | None = None, status: int = 200):
+    """The accounts page, with the reasons of a refusal and the values typed."""
     accounts = gebruikers.all_accounts(common.data_dir())
     return render_template("beheer/gebruikers.html", accounts=accounts, problems=problems or [],
                            values=values or {}, roles=[r.value for r in gebruikers.Rol],

@@ -37,6 +37,7 @@ def gezond():
 
 
 def _unhealthy(reason: str, exc: Exception):
+    """A 503 with the reason; the detail (paths included) goes to the server log only."""
     log.warning("gezond: %s (%s)", reason, exc)
     response = jsonify({"status": "fout", "reden": reason})
     response.status_code = 503
