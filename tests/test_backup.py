@@ -115,3 +115,19 @@ def test_backup_during_an_ingest_holds_exactly_what_was_committed(tmp_path, cli)
 def _committed(data: DataDir) -> set[str]:
     """The ids of the documents the index has (their records say so)."""
     return {r.id for r in Store(data).all() if r.status == "indexed"}
+
+
+def test_a_tantivy_index_is_carried_over_as_it_is(tmp_path):
+    from kennisbank.documents import add_bytes
+
+    data = DataDir(tmp_path / "data").ensure()
+    index.open_index(data, engine_name="tantivy")
+    text = ("# Werkplan Friesland\n\n" + "Het lokale team en de gecertificeerde instelling bespreken samen met "
+            "ouders welke hulp nodig is en wie wat doet. " * 8).encode("utf-8")
+    assert add_bytes(data, text, "werkplan-friesland.md").ok
+    manifest = backup.backup(data, tmp_path / "tantivy.tar.gz")
+    restored = DataDir(tmp_path / "nieuw")
+    backup.restore(restored, tmp_path / "tantivy.tar.gz")
+    assert manifest["engine"] == "tantivy" and index.built_by(restored.index) == "tantivy"
+    assert check(restored) == [] and set(index.indexed_documents(index.open_index(restored))) == {"werkplan-friesland"}
+    assert "index opnieuw opgebouwd" not in [e.actie for e in logboek.read(restored)]  # used as it was
