@@ -136,3 +136,17 @@ def test_a_typed_user_name_reaches_the_logboek_without_terminal_escapes(app_with
     newest = logboek.read(two_accounts)[0]
     assert (newest.actie, newest.resultaat, newest.wie) == ("inloggen", "mislukt", "x[2J]0;pwnd")
     assert "\x1b" not in cli("logboek", data=two_accounts).stdout
+
+
+def test_a_new_env_account_password_ends_its_sessions(make_app, small_data, login):
+    from werkzeug.security import generate_password_hash
+
+    before = make_app(small_data)
+    client = login(before.test_client())
+    cookie = client.get_cookie("session").value
+    same = make_app(small_data).test_client()
+    same.set_cookie("session", cookie)
+    assert same.get("/beheer").status_code == 200  # the session holds in another process with the same settings
+    after = make_app(small_data, ADMIN_PASSWORD_HASH=generate_password_hash("een-heel-ander-wachtwoord")).test_client()
+    after.set_cookie("session", cookie)
+    assert after.get("/beheer").status_code == 302
