@@ -214,7 +214,7 @@ def main() -> int:
         plain = plain_scores(judge, rows, engines, tmp)
         print("Judged groups: " + "; ".join(f"{g.name}: {g.about}" for g in GROUPS) + "\n")
         groups_table({"Kennisbank, leave one group out": logo, "Kennisbank, within-group 5-fold": five,
-                      "Kennisbank base (stage 1, no fitted weight)": of["base"],
+                      "Kennisbank base (coverage, no fitted weight)": of["base"],
                       "Kennisbank shipped model (fitted on all groups: in-sample)": of["shipped"], **plain})
         intervals(logo, {"the base": of["base"], **plain})
         per_class(rows, logo, plain)
