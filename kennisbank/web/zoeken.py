@@ -55,7 +55,7 @@ def hits_csv(hits: list[dict]) -> str:
 
     >>> rows = hits_csv([{"passage_id": "a:1", "title": "-1+1", "score": 2.5, "werkend": True, "regio": ["X", "Y"]}])
     >>> rows.startswith("\\ufeffpassage_id;document_id;"), rows.splitlines()[1]
-    (True, "a:1;;'-1+1;;;;;;;X, Y;ja;;2,5;;;;")
+    (True, "a:1;;'-1+1;;;;;;;X, Y;ja;;2,5;;;;;")
     """
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";")
