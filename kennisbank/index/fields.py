@@ -3,6 +3,8 @@
 Each engine indexes these values with Kennisbank's own analysis (kennisbank.analysis): `text` by its whole-word
 stems (phrases and proximity), `parts` by the parts of its compounds, `heading` and `title` by stems and parts,
 `exact` (text and section path) by folded words; the keyword fields (TAG_FIELDS, type, jaar, ...) as they are.
+`terms` stores the text's analysed words (kennisbank.search.passage.stream), which re-ranking reads back instead
+of analysing each candidate's text again.
 """
 from __future__ import annotations
 
@@ -10,11 +12,14 @@ import json
 import re
 from typing import Any
 
+from kennisbank.search.passage import stream
+
 # Fields that hold taxonomy labels (a comma-separated list); searchable as filters and counted as facets.
 TAG_FIELDS = ("passage_regio", "principe", "thema", "organisatie", "genoemd")
 KEYWORD_FIELDS = ("pid", "document_id", "sha256", "type", "document_regio", "date", "jaar")  # one value each
 TEXT_FIELDS = ("text", "parts", "heading", "title", "exact")  # analysed
-STORED_ONLY = ("section", "tags")
+STORED_ONLY = ("section", "tags", "terms")
+LAYOUT = 2  # raise when the fields of a passage change: an index of another layout needs a rebuild
 FLAGS = ("werkend", "ocr")
 NUMBERS = ("page", "position")
 
@@ -70,6 +75,7 @@ def passage_fields(meta: Any, sha: str, passage: Any) -> dict[str, Any]:
         "werkend": bool(passage.werkend),
         "ocr": passage.ocr,
         "tags": json.dumps(tags, ensure_ascii=False),
+        "terms": stream(passage.text),
     }
 
 

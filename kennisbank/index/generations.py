@@ -15,7 +15,7 @@ from indexer import PIPELINE_VERSION
 from kennisbank import taxonomie
 from kennisbank.analysis import configure, fingerprint
 from kennisbank.config import DataDir
-from kennisbank.index import engine
+from kennisbank.index import engine, fields
 from kennisbank.index.engine import Generation
 
 RULES_FILE = "taalregels.txt"  # the rules fingerprint an index generation was built with
@@ -84,8 +84,9 @@ def new_index(data: DataDir, engine_name: str | None = None) -> Generation:
 
 def rules_fingerprint() -> str:
     """A short hash of what decides the index's content: the analysis rules and word lists, the taxonomy that
-    tags passages, and the ingest pipeline's version. Under another one, passages, forms or tags differ."""
-    digest = hashlib.sha256(f"{fingerprint()} {PIPELINE_VERSION}".encode())
+    tags passages, the ingest pipeline's version and the fields' layout. Under another one, passages, forms, tags
+    or stored fields differ."""
+    digest = hashlib.sha256(f"{fingerprint()} {PIPELINE_VERSION} {fields.LAYOUT}".encode())
     for path in sorted(taxonomie.DATA_DIR.glob("*.toml")):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:12]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from kennisbank.search.concepts import QueryConcepts, query_concepts
 from kennisbank.search.facets import FACET_FIELDS, facet_counts
 from kennisbank.search.features import Stats, features, per_query
 from kennisbank.search.filters import filter_query
+from kennisbank.search.passage import PassageTerms, stored_terms
 from kennisbank.search.plan import QueryPlan, plan
 from kennisbank.search.query import ParsedQuery, parse
 from kennisbank.search.spelling import suggest
@@ -26,10 +28,15 @@ ENOUGH = 10  # a first page: fewer passages than this with the query's own words
 
 
 class Engine:
-    """Searches one data dir; reopens the index when a writer has committed since."""
+    """Searches one data dir; reopens the index when a writer has committed since.
 
-    def __init__(self, data: DataDir):
+    `read_terms` gives a candidate's analysed words to stage 2: as the index stored them (the default), or
+    passage.text_terms to analyse its text again (what the stored words must equal; for tests and the bench).
+    """
+
+    def __init__(self, data: DataDir, read_terms: Callable[[Any], PassageTerms] = stored_terms):
         self.data = data
+        self.read_terms = read_terms
         self._index = index.OpenIndex(data)
 
     def searcher(self) -> index.Searcher:
@@ -92,8 +99,7 @@ class Engine:
         _, searched, analysed = _corrected(s, parsed, analysed, plan(analysed))
         return self.candidates(s, searched, analysed, fq, depth)
 
-    @staticmethod
-    def candidates(s: index.Searcher, searched: QueryPlan, analysed: AnalysedQuery, fq: Node | None,
+    def candidates(self, s: index.Searcher, searched: QueryPlan, analysed: AnalysedQuery, fq: Node | None,
                    depth: int = STAGE1_DEPTH) -> Found:
         """Stage 1: the best `depth` passages for any form of any concept (BM25F), with their features."""
         loose = searched.loose
@@ -103,10 +109,13 @@ class Engine:
         own = s.matching(matched, fq, hits)
         if loose is None or not query.concepts:
             return Found(hits, query, [], matched, own)
+        texts = [self.read_terms(h) for h in hits]
         stats = Stats.of(query, s.doc_count(), s.mean_length("text"), s.doc_frequency)
-        stats = stats.with_feedback(hits, query, s.doc_frequency)
+        stats = stats.with_feedback(hits, texts, query, s.doc_frequency)
         best = max((float(h.score or 0) for h in hits), default=0.0)
-        return Found(hits, query, per_query([features(query, stats, h, best) for h in hits]), matched, own)
+        values = [features(query, stats, h, t, best) for h, t in zip(hits, texts)]
+        return Found(hits, query, per_query(values), matched, own)
+
 
 def _corrected(s: index.Searcher, parsed: ParsedQuery, analysed: AnalysedQuery,
                typed: QueryPlan) -> tuple[str | None, QueryPlan, AnalysedQuery]:

@@ -1,7 +1,8 @@
 """The signs that a candidate passage answers the query, as numbers the re-ranker weighs.
 
-Each feature is computed from the passage's own words (passage.passage_terms) and the index's statistics, so
-it does not depend on which engine found the passage, and costs the same for every candidate.
+Each feature is computed from the passage's own words (passage.PassageTerms: as the index stored them, see
+passage.stored_terms) and the index's statistics, so it does not depend on which engine found the passage, and
+costs the same for every candidate.
 """
 from __future__ import annotations
 
@@ -54,15 +55,15 @@ class Stats:
         part_idf = {p: idf(max(frequency("text", p), frequency("parts", p))) for p in parts}
         return cls(doc_count, max(mean_length, 1.0), tuple(concept_idf), part_idf)
 
-    def with_feedback(self, hits: list[Any], query: QueryConcepts, frequency) -> Stats:
+    def with_feedback(self, hits: list[Any], texts: list[PassageTerms], query: QueryConcepts, frequency) -> Stats:
         """These stats plus the words that mark the best stage-1 passages (relevance feedback, RM1 weighted by
-        idf): what the passages that match the query best talk about, beyond the query's own words."""
+        idf): what the passages that match the query best talk about, beyond the query's own words. `texts`: the
+        hits' analysed words, in the same order."""
         own = {s for c in query.concepts for f in c.forms for s in f.stems} | set(query.sequence)
-        top = [h for h in hits[:FEEDBACK_PASSAGES] if (h.score or 0) > 0]
-        mass = sum(float(h.score) for h in top) or 1.0
+        top = [(h, t) for h, t in zip(hits[:FEEDBACK_PASSAGES], texts) if (h.score or 0) > 0]
+        mass = sum(float(h.score) for h, _ in top) or 1.0
         weights: dict[str, float] = {}
-        for hit in top:
-            terms = passage_terms(hit["text"])
+        for hit, terms in top:
             for stem in set(terms.stems) - own:
                 weights[stem] = weights.get(stem, 0.0) + terms.stems.count(stem) / terms.length * hit.score / mass
         for stem in weights:
@@ -80,9 +81,8 @@ def _tagged(concept: Concept, frequency) -> int:
     return frequency("thema", concept.thema) if concept.thema else 0
 
 
-def features(query: QueryConcepts, stats: Stats, hit: Any, best_stage1: float) -> dict[str, float]:
-    """The feature values of one candidate passage (an index.Hit)."""
-    text = passage_terms(hit["text"])
+def features(query: QueryConcepts, stats: Stats, hit: Any, text: PassageTerms, best_stage1: float) -> dict[str, float]:
+    """The feature values of one candidate passage (an index.Hit) whose text has these analysed words."""
     section = passage_terms(hit.get("section") or "")
     title = passage_terms(hit.get("title") or "")
     strong = [positions(c, text) for c in query.concepts]

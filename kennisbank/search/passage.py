@@ -1,20 +1,25 @@
 """A candidate passage's words as the index holds them: whole-word stems in order, with each word's compound parts.
 
 Re-ranking reads these instead of the index's postings, so it costs the same whichever engine found the
-passage. Words are analysed once per process (the stem and parts of a word never change), passages once per
-text (a small cache: popular passages come back in many searches).
+passage. A passage's words are analysed once, when it is indexed: the index stores them as a compact stream
+(`stream`), which re-ranking reads back (`stored_terms`) instead of analysing the text again. Words are
+analysed once per process (the stem and parts of a word never change).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import chain, repeat
+from typing import Any
 
 from kennisbank.analysis import compound_forms, fold, stem_folded, stopwords
 from kennisbank.analysis.chain import clean_word, words
 from kennisbank.analysis.decompound import MIN_SPLIT
 
 _SENTENCE_END = re.compile(r"[.!?;:](?=\s)|\n")
+# The stream's separators: control characters, which no analysed word holds (words are letters, digits and +).
+_PART, _ITEM, _BLOCK = "\x1d", "\x1f", "\x1e"
 
 
 @dataclass(frozen=True)
@@ -101,3 +106,52 @@ def passage_terms(text: str) -> PassageTerms:
             parts.append(terms[1])
             sentences.append(sentence)
     return PassageTerms(tuple(stems), tuple(parts), frozenset(exact), tuple(sentences))
+
+
+def stream(text: str) -> str:
+    """A text's analysed words as the index stores them: stems, sentence runs, compound parts and exact words.
+
+    >>> stream("Eerst gezinnen. Dan jeugdzorg.").translate({0x1e: " | ", 0x1f: " ", 0x1d: ":"})
+    'eerst gezin jeugdzorg | 2:0 1:1 | 2:jeugd:zorg | dan eerst gezinnen jeugdzorg'
+    """
+    terms = passage_terms(text)
+    runs: list[list[int]] = []  # [how many words in a row, their sentence]
+    for sentence in terms.sentences:
+        if runs and runs[-1][1] == sentence:
+            runs[-1][0] += 1
+        else:
+            runs.append([1, sentence])
+    blocks = (
+        _ITEM.join(terms.stems),
+        _ITEM.join(f"{n}{_PART}{sentence}" for n, sentence in runs),
+        _ITEM.join(_PART.join((str(i), *parts)) for i, parts in enumerate(terms.parts) if parts),
+        _ITEM.join(sorted(terms.exact)),
+    )
+    return _BLOCK.join(blocks)
+
+
+@lru_cache(maxsize=4096)
+def read_stream(stored: str) -> PassageTerms:
+    """The analysed words a stream holds (`stream`), as passage_terms gives them for the text.
+
+    >>> read_stream(stream("Eerst gezinnen. Dan jeugdzorg.")) == passage_terms("Eerst gezinnen. Dan jeugdzorg.")
+    True
+    """
+    stems, runs, compounds, exact = (block.split(_ITEM) if block else [] for block in stored.split(_BLOCK))
+    parts: list[tuple[str, ...]] = [()] * len(stems)
+    for compound in compounds:
+        i, *its_parts = compound.split(_PART)
+        parts[int(i)] = tuple(its_parts)
+    counted = (run.split(_PART) for run in runs)
+    sentences = tuple(chain.from_iterable(repeat(int(sentence), int(n)) for n, sentence in counted))
+    return PassageTerms(tuple(stems), tuple(parts), frozenset(exact), sentences)
+
+
+def stored_terms(hit: Any) -> PassageTerms:
+    """A found passage's analysed words, read from the stream the index stored with it."""
+    return read_stream(hit["terms"])
+
+
+def text_terms(hit: Any) -> PassageTerms:
+    """A found passage's analysed words, analysed again from its text (what stored_terms saves; for comparing)."""
+    return passage_terms(hit["text"])

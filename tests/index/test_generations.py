@@ -34,7 +34,7 @@ def test_activate_switches_to_the_new_generation_and_drops_the_old(data, meta, p
     assert pids(index.open_index(data)) == ["plan-b:0"]
 
 
-def test_the_rules_fingerprint_follows_the_taxonomy_and_the_pipeline_version(tmp_path, monkeypatch):
+def test_the_rules_fingerprint_follows_the_taxonomy_the_pipeline_version_and_the_fields(tmp_path, monkeypatch):
     from kennisbank import taxonomie
 
     before = index.rules_fingerprint()
@@ -49,7 +49,10 @@ def test_the_rules_fingerprint_follows_the_taxonomy_and_the_pipeline_version(tmp
     edited = index.rules_fingerprint()
     assert edited != before
     monkeypatch.setattr(generations, "PIPELINE_VERSION", generations.PIPELINE_VERSION + 1)
-    assert index.rules_fingerprint() not in (before, edited)
+    piped = index.rules_fingerprint()
+    assert piped not in (before, edited)
+    monkeypatch.setattr(generations.fields, "LAYOUT", generations.fields.LAYOUT + 1)  # say, a new stored field
+    assert index.rules_fingerprint() not in (before, edited, piped)
 
 
 def test_a_generation_records_the_taxonomy_version_of_its_tags(data):

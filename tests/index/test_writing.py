@@ -26,6 +26,17 @@ def test_passage_fields_are_stored_for_display_and_filters(data, meta, passages)
         assert len(s.search(And([Term("passage_regio", "Zeeland"), Term("thema", "klantreis")]))) == 1
 
 
+def test_a_passages_analysed_words_are_stored_and_replaced_with_it(data, meta, passages):
+    from kennisbank.search.passage import passage_terms, stored_terms
+
+    ix = index.open_index(data)
+    index.replace_document(ix, meta(), "a" * 64, passages("De jeugdbeschermingsketen. Gezinnen."))
+    index.replace_document(ix, meta(), "b" * 64, passages("Het wijkteam: lokale teams"))
+    with index.searcher(ix) as s:
+        hit = s.search(Term("pid", "plan-a:0"))[0]
+        assert stored_terms(hit) == passage_terms("Het wijkteam: lokale teams")
+
+
 def test_delete_document_removes_only_that_document(data, meta, passages):
     ix = index.open_index(data)
     index.replace_document(ix, meta(), "a" * 64, passages("een", "twee"))

@@ -7,6 +7,7 @@ from kennisbank.index import Hit
 from kennisbank.search.analyse import analyse
 from kennisbank.search.concepts import query_concepts
 from kennisbank.search.features import FEATURES, SCALED, Stats, features, per_query
+from kennisbank.search.passage import passage_terms
 from kennisbank.search.query import parse
 
 
@@ -20,7 +21,7 @@ def values(query: str, text: str, **fields) -> dict[str, float]:
     hit = Hit({"text": text, "section": fields.get("section", ""), "title": fields.get("title", ""),
                "type": fields.get("type", "projectplan"), "thema": fields.get("thema", ""),
                "passage_regio": fields.get("regio", ""), "document_regio": ""}, 5.0, 0)
-    return features(concepts, stats, hit, 10.0)
+    return features(concepts, stats, hit, passage_terms(text), 10.0)
 
 
 def test_every_feature_is_computed():
@@ -68,10 +69,11 @@ def test_title_and_section_matches_and_no_document_type():
 def test_relevance_feedback_counts_the_words_of_the_best_stage1_passages():
     concepts = query_concepts(analyse(parse("klantreis")))
     top = [Hit({"text": "De klantreis en de ervaringsdeskundige ouders."}, 9.0, n) for n in range(3)]
-    stats = Stats.of(concepts, 300, 100.0, frequency).with_feedback(top, concepts, frequency)
+    texts = [passage_terms(h["text"]) for h in top]
+    stats = Stats.of(concepts, 300, 100.0, frequency).with_feedback(top, texts, concepts, frequency)
     assert "ervaringsdeskundig" in stats.feedback and "klantreis" not in stats.feedback
     hit = Hit({"text": "Ervaringsdeskundige ouders vertellen.", "section": "", "title": "", "type": ""}, 1.0, 9)
-    assert features(concepts, stats, hit, 9.0)["feedback"] > 0.5
+    assert features(concepts, stats, hit, passage_terms(hit["text"]), 9.0)["feedback"] > 0.5
 
 
 def test_a_region_weighs_as_rare_as_its_tagged_passages():
@@ -87,7 +89,8 @@ def test_a_region_weighs_as_rare_as_its_tagged_passages():
     assert idf[region.text] < idf["begroting"] / 3
     hit = Hit({"text": "Het programma in de tien gemeenten.", "section": "", "title": "", "type": "projectplan",
                "thema": "", "passage_regio": region.regio, "document_regio": region.regio}, 5.0, 0)
-    assert features(concepts, Stats.of(concepts, 300, 100.0, tagged), hit, 10.0)["coverage"] < 0.25
+    text = passage_terms(hit["text"])
+    assert features(concepts, Stats.of(concepts, 300, 100.0, tagged), hit, text, 10.0)["coverage"] < 0.25
 
 
 def test_unbounded_features_mean_the_same_on_any_collection():

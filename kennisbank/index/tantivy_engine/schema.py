@@ -23,7 +23,7 @@ ANALYSED: dict[str, tuple[Chain, bool, bool]] = {
     "exact": (exact_analyzer(), False, True),
 }
 LENGTH = "text_length"  # the number of text terms of a passage: mean lengths for BM25 features
-STORED_BYTES = ("section", "tags")
+STORED_BYTES = ("section", "tags", "terms")  # terms: the text's analysed words, for re-ranking
 
 
 def make_schema() -> tantivy.Schema:

@@ -33,4 +33,5 @@ def make_schema() -> Schema:
         werkend=BOOLEAN(stored=True),
         ocr=BOOLEAN(stored=True),
         tags=STORED(),
+        terms=STORED(),  # the text's analysed words, for re-ranking (kennisbank.search.passage.stream)
     )
