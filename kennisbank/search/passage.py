@@ -28,8 +28,14 @@ class PassageTerms:
 
     stems: tuple[str, ...]
     parts: tuple[tuple[str, ...], ...]
-    exact: frozenset[str]  # the folded words as written (stop words too)
     sentences: tuple[int, ...] = ()  # the sentence (or list item, or line) each word stands in, numbered from 0
+    text: str = ""  # the text itself, for its exact words
+
+    @cached_property
+    def exact(self) -> frozenset[str]:
+        """The folded words as written (stop words too); read only for a query's quoted words, so folded then
+        rather than stored in the index (they would add two thirds of the text to it)."""
+        return frozenset(written_terms(word)[0] for word, _start, _end in words(self.text))
 
     @property
     def length(self) -> int:
@@ -93,26 +99,24 @@ def passage_terms(text: str) -> PassageTerms:
     stems: list[str] = []
     parts: list[tuple[str, ...]] = []
     sentences: list[int] = []
-    exact: set[str] = set()
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     sentence, last = 0, len(ends)
     for word, start, _end in words(text):
-        folded, terms = written_terms(word)
-        exact.add(folded)
+        _folded, terms = written_terms(word)
         if terms is not None:
             while sentence < last and ends[sentence] <= start:  # the sentence ends before this word
                 sentence += 1
             stems.append(terms[0])
             parts.append(terms[1])
             sentences.append(sentence)
-    return PassageTerms(tuple(stems), tuple(parts), frozenset(exact), tuple(sentences))
+    return PassageTerms(tuple(stems), tuple(parts), tuple(sentences), text)
 
 
 def stream(text: str) -> str:
-    """A text's analysed words as the index stores them: stems, sentence runs, compound parts and exact words.
+    """A text's analysed words as the index stores them: stems, sentence runs and compound parts.
 
     >>> stream("Eerst gezinnen. Dan jeugdzorg.").translate({0x1e: " | ", 0x1f: " ", 0x1d: ":"})
-    'eerst gezin jeugdzorg | 2:0 1:1 | 2:jeugd:zorg | dan eerst gezinnen jeugdzorg'
+    'eerst gezin jeugdzorg | 2:0 1:1 | 2:jeugd:zorg'
     """
     terms = passage_terms(text)
     runs: list[list[int]] = []  # [how many words in a row, their sentence]
@@ -125,31 +129,31 @@ def stream(text: str) -> str:
         _ITEM.join(terms.stems),
         _ITEM.join(f"{n}{_PART}{sentence}" for n, sentence in runs),
         _ITEM.join(_PART.join((str(i), *parts)) for i, parts in enumerate(terms.parts) if parts),
-        _ITEM.join(sorted(terms.exact)),
     )
     return _BLOCK.join(blocks)
 
 
 @lru_cache(maxsize=4096)
-def read_stream(stored: str) -> PassageTerms:
-    """The analysed words a stream holds (`stream`), as passage_terms gives them for the text.
+def read_stream(stored: str, text: str) -> PassageTerms:
+    """The analysed words a stream of the text holds (`stream`), as passage_terms gives them for the text.
 
-    >>> read_stream(stream("Eerst gezinnen. Dan jeugdzorg.")) == passage_terms("Eerst gezinnen. Dan jeugdzorg.")
+    >>> text = "Eerst gezinnen. Dan jeugdzorg."
+    >>> read_stream(stream(text), text) == passage_terms(text)
     True
     """
-    stems, runs, compounds, exact = (block.split(_ITEM) if block else [] for block in stored.split(_BLOCK))
+    stems, runs, compounds = (block.split(_ITEM) if block else [] for block in stored.split(_BLOCK))
     parts: list[tuple[str, ...]] = [()] * len(stems)
     for compound in compounds:
         i, *its_parts = compound.split(_PART)
         parts[int(i)] = tuple(its_parts)
     counted = (run.split(_PART) for run in runs)
     sentences = tuple(chain.from_iterable(repeat(int(sentence), int(n)) for n, sentence in counted))
-    return PassageTerms(tuple(stems), tuple(parts), frozenset(exact), sentences)
+    return PassageTerms(tuple(stems), tuple(parts), sentences, text)
 
 
 def stored_terms(hit: Any) -> PassageTerms:
     """A found passage's analysed words, read from the stream the index stored with it."""
-    return read_stream(hit["terms"])
+    return read_stream(hit["terms"], hit["text"])
 
 
 def text_terms(hit: Any) -> PassageTerms:

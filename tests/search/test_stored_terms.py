@@ -33,7 +33,9 @@ def test_the_stored_words_of_a_passage_are_its_texts_analysed_words(engines):
 
 def test_a_stream_gives_back_empty_texts_compounds_and_sentences():
     for text in ("", "de en het", "Jeugdbeschermingsketen: MDA++ en GI's.\nVolgende regel; en nog één.", "Één"):
-        assert read_stream(stream(text)) == passage_terms(text), text
+        assert read_stream(stream(text), text) == passage_terms(text), text
+    assert read_stream(stream("De gezinnen en MDA++."), "De gezinnen en MDA++.").exact == {"de", "gezinnen", "en",
+                                                                                          "mda++"}
 
 
 @pytest.mark.parametrize("query", DEV_QUERIES[::3])
