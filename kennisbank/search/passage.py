@@ -1,4 +1,4 @@
-"""A candidate passage's words as the index holds them: where each whole-word stem and each compound part stands.
+"""A candidate passage's words as the index holds them: whole-word stems in order, with each word's compound parts.
 
 Re-ranking reads these instead of the index's postings, so it costs the same whichever engine found the
 passage. A passage's words are analysed once, when it is indexed: the index stores them as a compact stream
@@ -24,43 +24,40 @@ _PART, _ITEM, _BLOCK = "\x1d", "\x1f", "\x1e"
 
 @dataclass(frozen=True)
 class PassageTerms:
-    """The analysed words of a text by where they stand, numbered among the words that count (stop words left out):
-    each stem's positions, each compound part's, and each word's sentence."""
+    """The analysed words of a text: `stems[i]` is the i-th word that counts, `parts[i]` its compound parts."""
 
-    where: dict[str, list[int]]  # stem -> the positions where a word with that stem stands
-    where_part: dict[str, list[int]]  # stem -> the positions of compounds that have it as a part
-    sentences: tuple[int, ...]  # the sentence (or list item, or line) each word stands in, numbered from 0
+    stems: tuple[str, ...]
+    parts: tuple[tuple[str, ...], ...]
+    sentences: tuple[int, ...] = ()  # the sentence (or list item, or line) each word stands in, numbered from 0
     text: str = ""  # the text itself, for its exact words
-
-    @property
-    def length(self) -> int:
-        """How many words count (stop words left out)."""
-        return len(self.sentences)
-
-    @cached_property
-    def stems(self) -> tuple[str, ...]:
-        """The stem of each word that counts, in order."""
-        out = [""] * self.length
-        for stem, where in self.where.items():
-            for i in where:
-                out[i] = stem
-        return tuple(out)
-
-    @cached_property
-    def parts(self) -> tuple[tuple[str, ...], ...]:
-        """The compound parts of each word that counts, in order (each word's parts in the order the passage
-        first has them)."""
-        out: list[list[str]] = [[] for _ in range(self.length)]
-        for part, where in self.where_part.items():
-            for i in where:
-                out[i].append(part)
-        return tuple(tuple(p) for p in out)
 
     @cached_property
     def exact(self) -> frozenset[str]:
         """The folded words as written (stop words too); read only for a query's quoted words, so folded then
         rather than stored in the index (they would add two thirds of the text to it)."""
         return frozenset(written_terms(word)[0] for word, _start, _end in words(self.text))
+
+    @property
+    def length(self) -> int:
+        """How many words count (stop words left out)."""
+        return len(self.stems)
+
+    @cached_property
+    def where(self) -> dict[str, list[int]]:
+        """Stem -> the positions where a word with that stem stands."""
+        out: dict[str, list[int]] = {}
+        for i, stem in enumerate(self.stems):
+            out.setdefault(stem, []).append(i)
+        return out
+
+    @cached_property
+    def where_part(self) -> dict[str, list[int]]:
+        """Stem -> the positions of compounds that have it as a part."""
+        out: dict[str, list[int]] = {}
+        for i, parts in enumerate(self.parts):
+            for part in parts:
+                out.setdefault(part, []).append(i)
+        return out
 
 
 @lru_cache(maxsize=200_000)
@@ -99,8 +96,8 @@ def passage_terms(text: str) -> PassageTerms:
     >>> t.stems, t.parts[1][:2], sorted(t.exact)
     (('gezin', 'jeugdbeschermingsket'), ('jeugd', 'bescherming'), ['de', 'gezinnen', 'in', 'jeugdbeschermingsketen'])
     """
-    where: dict[str, list[int]] = {}
-    where_part: dict[str, list[int]] = {}
+    stems: list[str] = []
+    parts: list[tuple[str, ...]] = []
     sentences: list[int] = []
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     sentence, last = 0, len(ends)
@@ -109,20 +106,17 @@ def passage_terms(text: str) -> PassageTerms:
         if terms is not None:
             while sentence < last and ends[sentence] <= start:  # the sentence ends before this word
                 sentence += 1
-            i = len(sentences)
-            where.setdefault(terms[0], []).append(i)
-            for part in terms[1]:
-                where_part.setdefault(part, []).append(i)
+            stems.append(terms[0])
+            parts.append(terms[1])
             sentences.append(sentence)
-    return PassageTerms(where, where_part, tuple(sentences), text)
+    return PassageTerms(tuple(stems), tuple(parts), tuple(sentences), text)
 
 
 def stream(text: str) -> str:
-    """A text's analysed words as the index stores them: each stem's positions, sentence runs (how many words
-    in a row stand in which sentence) and each compound part's positions.
+    """A text's analysed words as the index stores them: stems, sentence runs and compound parts.
 
     >>> stream("Eerst gezinnen. Dan jeugdzorg.").translate({0x1e: " | ", 0x1f: " ", 0x1d: ":"})
-    'eerst:0 gezin:1 jeugdzorg:2 | 2:0 1:1 | jeugd:2 zorg:2'
+    'eerst gezin jeugdzorg | 2:0 1:1 | 2:jeugd:zorg'
     """
     terms = passage_terms(text)
     runs: list[list[int]] = []  # [how many words in a row, their sentence]
@@ -132,9 +126,9 @@ def stream(text: str) -> str:
         else:
             runs.append([1, sentence])
     blocks = (
-        _positions_text(terms.where),
+        _ITEM.join(terms.stems),
         _ITEM.join(f"{n}{_PART}{sentence}" for n, sentence in runs),
-        _positions_text(terms.where_part),
+        _ITEM.join(_PART.join((str(i), *parts)) for i, parts in enumerate(terms.parts) if parts),
     )
     return _BLOCK.join(blocks)
 
@@ -147,24 +141,14 @@ def read_stream(stored: str, text: str) -> PassageTerms:
     >>> read_stream(stream(text), text) == passage_terms(text)
     True
     """
-    where, runs, where_part = stored.split(_BLOCK)
-    counted = (run.split(_PART) for run in runs.split(_ITEM)) if runs else ()
+    stems, runs, compounds = (block.split(_ITEM) if block else [] for block in stored.split(_BLOCK))
+    parts: list[tuple[str, ...]] = [()] * len(stems)
+    for compound in compounds:
+        i, *its_parts = compound.split(_PART)
+        parts[int(i)] = tuple(its_parts)
+    counted = (run.split(_PART) for run in runs)
     sentences = tuple(chain.from_iterable(repeat(int(sentence), int(n)) for n, sentence in counted))
-    return PassageTerms(_positions_read(where), _positions_read(where_part), sentences, text)
-
-
-def _positions_text(where: dict[str, list[int]]) -> str:
-    """Term -> positions as stream text: "term:1:5 other:2" with the stream's separators."""
-    return _ITEM.join(_PART.join((term, *map(str, at))) for term, at in where.items())
-
-
-def _positions_read(block: str) -> dict[str, list[int]]:
-    """Term -> positions from stream text (_positions_text)."""
-    out: dict[str, list[int]] = {}
-    for item in block.split(_ITEM) if block else ():
-        term, *at = item.split(_PART)
-        out[term] = list(map(int, at))
-    return out
+    return PassageTerms(tuple(stems), tuple(parts), sentences, text)
 
 
 def stored_terms(hit: Any) -> PassageTerms:
