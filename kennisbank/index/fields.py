@@ -23,6 +23,10 @@ LAYOUT = 2  # raise when the fields of a passage change: an index of another lay
 FLAGS = ("werkend", "ocr")
 NUMBERS = ("page", "position")
 
+
+class OtherLayout(Exception):
+    """An index whose passages have other fields than these: built by another version of Kennisbank."""
+
 _PASSAGE_ID = re.compile(r"([a-z0-9][a-z0-9-]{0,119}):(0|[1-9][0-9]{0,5})")
 
 

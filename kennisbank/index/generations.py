@@ -64,6 +64,10 @@ def open_index(data: DataDir, create: bool = True, engine_name: str | None = Non
         return ix
     try:
         return engine.open_generation(data.index.resolve())
+    except fields.OtherLayout as exc:
+        raise IndexDamagedError(
+            f"de index in {data.index} is gebouwd door een andere versie van Kennisbank (andere velden: {exc}); "
+            "bouw hem opnieuw op met 'kennisbank reindex'") from exc
     except Exception as exc:  # every engine raises its own kinds here; all mean the same to the user
         raise IndexDamagedError(
             f"de index in {data.index} ({engine.built_by(data.index)}) is beschadigd of onleesbaar ({exc}); "

@@ -74,3 +74,26 @@ def test_building_reopens_a_generation_of_the_same_rules_and_taxonomy_and_drops_
     data.taxonomie.mkdir()
     (data.taxonomie / "regios.toml").write_text('verwijderd = ["zeeland"]\n', encoding="utf-8")
     assert index.building(data) == [] and not data.generation(2).exists()
+
+
+def test_an_index_of_an_older_layout_asks_for_a_rebuild_not_a_repair(tmp_path, monkeypatch):
+    """After an upgrade that changes the passages' fields, the old index is another version's, not damaged."""
+    from kennisbank.config import DataDir
+    from kennisbank.index import whoosh_engine
+
+    current = whoosh_engine.make_schema
+
+    def older():
+        schema = current()
+        schema.remove("terms")
+        return schema
+
+    monkeypatch.setenv(index.ENGINE_VAR, "whoosh")
+    data = DataDir(tmp_path / "data").ensure()
+    monkeypatch.setattr(whoosh_engine, "make_schema", older)
+    generations.open_index(data)  # an empty generation of the older layout
+    monkeypatch.setattr(whoosh_engine, "make_schema", current)
+    with pytest.raises(index.IndexDamagedError, match="andere versie van Kennisbank") as raised:
+        generations.open_index(data)
+    assert "terms" in str(raised.value) and "kennisbank reindex" in str(raised.value)
+    assert "beschadigd" not in str(raised.value)

@@ -42,7 +42,7 @@ def open(folder: Path) -> TantivyGeneration:
     ix = tantivy.Index.open(str(folder))
     missing = [name for name in sorted(FIELD_NAMES) if not _has_field(ix.schema, name)]
     if missing:
-        raise ValueError(f"andere velden (geen {', '.join(missing)}): gemaakt door een andere versie van Kennisbank")
+        raise fields.OtherLayout(", ".join(missing))
     return TantivyGeneration(ix, folder)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh import scoring
 
-from kennisbank.index import lock
+from kennisbank.index import fields, lock
 from kennisbank.index import query as N
 from kennisbank.index.engine import Hit, PassageWriter
 from kennisbank.index.whoosh_engine import matchers
@@ -51,14 +51,15 @@ def create(folder: Path) -> WhooshGeneration:
 
 
 def open(folder: Path) -> WhooshGeneration:
-    """The generation in a folder; Damaged when whoosh cannot read it or its fields are another version's."""
+    """The generation in a folder; Damaged when whoosh cannot read it, OtherLayout when its fields are another
+    version's."""
     try:
         ix = whoosh_index.open_dir(str(folder), indexname=INDEX_NAME)
         ix.doc_count()  # reads the segment list, so a damaged TOC shows here, not in the first search
     except Exception as exc:  # whoosh raises many kinds here; all mean the same to the user
         raise Damaged(f"{type(exc).__name__}: {exc}") from exc
     if frozenset(ix.schema.names()) != frozenset(make_schema().names()):
-        raise Damaged("andere velden: gemaakt door een andere versie van Kennisbank")
+        raise fields.OtherLayout(", ".join(sorted(set(make_schema().names()) ^ set(ix.schema.names()))))
     return WhooshGeneration(ix, folder)
 
 
