@@ -37,7 +37,7 @@ LAMBDA_ROUNDS = 1  # pairwise fits, the later ones weighted by the nDCG a swap w
 Scores = dict[str, dict[str, tuple[float, float, float]]]  # group -> query id -> (recall, rr, nDCG)
 
 
-def fit(rows: list[Judged], features: tuple[str, ...], l2: float | None = None, rounds: int = LAMBDA_ROUNDS) -> Model:
+def fit(rows: list[Judged], features: tuple[str, ...], l2: float = L2, rounds: int = LAMBDA_ROUNDS) -> Model:
     """A pairwise logistic model: relevant candidates above the others of the same query. Every weight but the
     base's is pulled toward zero. After the first round, each pair weighs by how much swapping the two would
     change nDCG at their current places (as LambdaRank does), so the fit cares most about the top of the list."""
@@ -51,7 +51,6 @@ def fit(rows: list[Judged], features: tuple[str, ...], l2: float | None = None, 
         bad = [i for i, c in enumerate(r.covers) if not c]
         if good and bad:
             queries.append((z, good, bad))
-    l2 = L2 if l2 is None else l2
     ridge = np.array([0.0 if f == BASE else l2 for f in features])
     w = np.zeros(len(features))
     for round_ in range(rounds):
@@ -101,9 +100,9 @@ def with_diversity(judge, model: Model, rows: list[Judged]) -> Model:
     return max(grid, key=lambda m: (scores(judge, m, rows)["ndcg"], -m.same_document, -m.repeat))
 
 
-def fitted(judge, rows: list[Judged], features: tuple[str, ...]) -> Model:
+def fitted(judge, rows: list[Judged], features: tuple[str, ...], l2: float = L2) -> Model:
     """Weights, then diversity penalties, both chosen on these queries only."""
-    return with_diversity(judge, fit(rows, features), rows)
+    return with_diversity(judge, fit(rows, features, l2), rows)
 
 
 def base_model(features: tuple[str, ...]) -> Model:
@@ -112,23 +111,31 @@ def base_model(features: tuple[str, ...]) -> Model:
                  (1.0,) * len(features), same_document=0.0, repeat=0.0)
 
 
-def leave_group_out(judge, rows: list[Judged], features: tuple[str, ...]) -> Scores:
-    """Each group's queries scored by a model fitted on the other groups only."""
+def per_group(judge, model: Model | None, rows: list[Judged]) -> Scores:
+    """Every query's scores under one model (the shipped one when None), by group."""
     out: Scores = {}
-    for group in sorted({r.group for r in rows}):
-        model = fitted(judge, [r for r in rows if r.group != group], features)
-        out[group] = {r.query["id"]: judged(r, ranked(model, r), judge.K) for r in rows if r.group == group}
+    for r in rows:
+        out.setdefault(r.group, {})[r.query["id"]] = judged(r, ranked(model, r), judge.K)
     return out
 
 
-def within_group(judge, rows: list[Judged], features: tuple[str, ...]) -> Scores:
+def leave_group_out(judge, rows: list[Judged], features: tuple[str, ...], l2: float = L2) -> Scores:
+    """Each group's queries scored by a model fitted on the other groups only."""
+    out: Scores = {}
+    for group in sorted({r.group for r in rows}):
+        model = fitted(judge, [r for r in rows if r.group != group], features, l2)
+        out.update(per_group(judge, model, [r for r in rows if r.group == group]))
+    return out
+
+
+def within_group(judge, rows: list[Judged], features: tuple[str, ...], l2: float = L2) -> Scores:
     """Each group's queries scored 5-fold within the group (query i in fold i % 5)."""
     out: Scores = {}
     for group in sorted({r.group for r in rows}):
         mine = [r for r in rows if r.group == group]
         out[group] = {}
         for k in range(FOLDS):
-            model = fitted(judge, [r for i, r in enumerate(mine) if i % FOLDS != k], features)
+            model = fitted(judge, [r for i, r in enumerate(mine) if i % FOLDS != k], features, l2)
             out[group].update({r.query["id"]: judged(r, ranked(model, r), judge.K)
                                for i, r in enumerate(mine) if i % FOLDS == k})
     return out
@@ -163,15 +170,13 @@ def main() -> int:
     parser.add_argument("--l2", type=float, default=L2, help=f"the ridge (default {L2})")
     parser.add_argument("--against", help="a --save file to compare with (paired bootstrap)")
     args = parser.parse_args()
-    globals()["L2"] = args.l2
     judge = load_judge()
     features = tuple(f for f in FEATURES if f not in set(args.drop))
     with tempfile.TemporaryDirectory() as tmp:
         rows = collect_all(judge, Path(tmp), {"pdf": args.pdf, "berichten": args.berichten}, features)
-    logo = leave_group_out(judge, rows, features)
-    five = summary(within_group(judge, rows, features))
-    base = summary({g: {r.query["id"]: judged(r, ranked(base_model(features), r), judge.K)
-                        for r in rows if r.group == g} for g in logo})
+    logo = leave_group_out(judge, rows, features, args.l2)
+    five = summary(within_group(judge, rows, features, args.l2))
+    base = summary(per_group(judge, base_model(features), rows))
     print("| group | base nDCG / MRR | leave-one-group-out nDCG / MRR / recall | within-group 5-fold nDCG |")
     print("| --- | --- | --- | --- |")
     for g, m in summary(logo).items():
@@ -183,12 +188,12 @@ def main() -> int:
         old = json.loads(Path(args.against).read_text(encoding="utf-8"))
         gain, low, high = bootstrap(ndcg_of(logo), old)
         print(f"against {args.against}: gain {gain:+.4f}, 95 % interval [{low:+.4f}, {high:+.4f}]")
-    model = fitted(judge, rows, features)
+    model = fitted(judge, rows, features, args.l2)
     print(f"fitted on all groups; spread: same document -{model.same_document}, repeated words -{model.repeat}")
     for name, w in sorted(zip(model.features, model.weights), key=lambda fw: -abs(fw[1])):
         print(f"  {name:<22} {w:+.3f}")
     if args.write:
-        report = {"fitted": datetime.date.today().isoformat(), "groups": [g.name for g in GROUPS], "l2": L2,
+        report = {"fitted": datetime.date.today().isoformat(), "groups": [g.name for g in GROUPS], "l2": args.l2,
                   "leave_one_group_out": {g: {k: round(v, 4) for k, v in m.items()}
                                           for g, m in summary(logo).items()},
                   "within_group_5_fold": {g: round(m["ndcg"], 4) for g, m in five.items()}}

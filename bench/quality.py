@@ -37,10 +37,8 @@ from judged import (
     bootstrap,
     data_dirs,
     ingest,
-    judged,
     load_judge,
     means,
-    ranked,
     stage1_recall,
 )
 
@@ -186,7 +184,7 @@ def per_class(rows: list[Judged], ours: PerQuery, plain: dict[str, PerQuery]) ->
 
 
 def main() -> int:
-    from fit_ranker import base_model, collect_all, leave_group_out, within_group
+    from fit_ranker import base_model, collect_all, leave_group_out, per_group, within_group
     from kennisbank.config import resolve
     from kennisbank.search.engine import Engine
     from kennisbank.search.features import FEATURES
@@ -206,17 +204,13 @@ def main() -> int:
         engines = {folder: Engine(resolve(data)) for folder, data in data_dirs(tmp, given).items()}
         logo = leave_group_out(judge, rows, FEATURES)
         five = within_group(judge, rows, FEATURES)
-        base, shipped = base_model(FEATURES), None
-        of = {"base": {}, "shipped": {}}
-        for r in rows:
-            of["base"].setdefault(r.group, {})[r.query["id"]] = judged(r, ranked(base, r), judge.K)
-            of["shipped"].setdefault(r.group, {})[r.query["id"]] = judged(r, ranked(shipped, r), judge.K)
+        base, shipped = per_group(judge, base_model(FEATURES), rows), per_group(judge, None, rows)
         plain = plain_scores(judge, rows, engines, tmp)
         print("Judged groups: " + "; ".join(f"{g.name}: {g.about}" for g in GROUPS) + "\n")
         groups_table({"Kennisbank, leave one group out": logo, "Kennisbank, within-group 5-fold": five,
-                      "Kennisbank base (coverage, no fitted weight)": of["base"],
-                      "Kennisbank shipped model (fitted on all groups: in-sample)": of["shipped"], **plain})
-        intervals(logo, {"the base": of["base"], **plain})
+                      "Kennisbank base (coverage, no fitted weight)": base,
+                      "Kennisbank shipped model (fitted on all groups: in-sample)": shipped, **plain})
+        intervals(logo, {"the base": base, **plain})
         per_class(rows, logo, plain)
         print(f"\nStage 1: {stage1_recall(rows):.3f} of the judged nuggets are among the candidates "
               f"({sum(len(r.hits) for r in rows) / len(rows):.0f} per query on average, at most 200); their best "
