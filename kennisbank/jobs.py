@@ -305,6 +305,7 @@ def run_job(data: DataDir, job_id: str, progress: Progress | None = None,
             return None
         job.state, job.message = JobState.RUNNING, ""
         _save(data, job)
+        acting = logboek.door(job.wie or logboek.who())  # a worker thread acts for whoever started the job
         try:
             return _run(data, job, progress, timeout)
         except BusyError as exc:  # another writer holds the index for long: try again later
@@ -316,6 +317,8 @@ def run_job(data: DataDir, job_id: str, progress: Progress | None = None,
             outcome = documents.Outcome(job.filename, AddStatus.REFUSED, message=f"interne fout: {exc}")
             _finish(data, job, outcome)
             return outcome
+        finally:
+            logboek.einde(acting)
     finally:
         os.close(fd)
 

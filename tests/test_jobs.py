@@ -155,3 +155,24 @@ def test_a_retag_job_is_queued_once_shows_documents_and_is_run_by_run_pending(sm
     assert index.stale_tags(small_data)  # a layer edited by hand: run_pending queues the re-tag itself
     [outcome] = jobs.run_pending(small_data)
     assert outcome.status == "bijgewerkt" and index.stale_tags(small_data) is None
+
+
+def test_a_job_run_by_the_worker_is_logged_as_who_started_it(tmp_path):
+    """The web worker runs queued jobs in its own thread, where nobody is logged in: the logboek still names the
+    person who submitted the document, not 'systeem'."""
+    import threading
+
+    from kennisbank.gegevens import logboek
+
+    data = DataDir(tmp_path / "data")
+    acting = logboek.door("anouk", "127.0.0.1")
+    try:
+        job_id = jobs.submit(data, SMALL_TEXT.encode(), "werkplan.md")
+    finally:
+        logboek.einde(acting)
+    worker = threading.Thread(target=jobs.run_job, args=(data, job_id))
+    worker.start()
+    worker.join()
+    assert jobs.status(data, job_id)["state"] == "klaar"
+    added = [e for e in logboek.read(data) if e.actie == "document toegevoegd"]
+    assert [e.wie for e in added] == ["anouk"]
