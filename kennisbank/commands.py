@@ -1,18 +1,14 @@
 """The bodies of the CLI commands: thin wrappers that print what the library modules return."""
 from __future__ import annotations
 
-import json
 import re
 import sys
 from argparse import Namespace
 
 from kennisbank.cli_common import UserError
+from kennisbank.cli_common import print_json as _out
 from kennisbank.cli_common import progress as _progress
 from kennisbank.config import DataDir
-
-
-def _out(obj) -> None:
-    print(json.dumps(obj, ensure_ascii=False, indent=1))
 
 
 def _report(outcomes) -> int:
@@ -337,7 +333,10 @@ def cmd_vergelijk(data: DataDir, args: Namespace) -> int:
     try:
         if args.matrix:
             m = vergelijk.matrix(engine, args.regio)
-            print(vergelijk.matrix_csv(m) if args.csv else json.dumps(m, ensure_ascii=False, indent=1))
+            if args.csv:
+                print(vergelijk.matrix_csv(m))
+            else:
+                _out(m)
             return 0
         if not args.thema:
             print("geef een thema of --matrix", file=sys.stderr)

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import getpass
-import json
 import sys
 from argparse import Namespace
 from pathlib import Path
 
-from kennisbank.cli_common import UserError
+from kennisbank.cli_common import UserError, print_json
 from kennisbank.config import DataDir
 
 COMMANDS = ("gebruiker", "logboek", "backup", "restore")
@@ -82,7 +81,7 @@ def cmd_gebruiker(data: DataDir, args: Namespace) -> int:
 def _list(accounts, as_json: bool) -> int:
     """`gebruiker list`: one line per account, or JSON (never a hash)."""
     if as_json:
-        print(json.dumps({"gebruikers": [a.public() for a in accounts]}, ensure_ascii=False, indent=1))
+        print_json({"gebruikers": [a.public() for a in accounts]})
         return 0
     if not accounts:
         print("nog geen persoonlijke accounts; maak er een met 'kennisbank gebruiker add NAAM --rol beheerder'")
@@ -102,7 +101,7 @@ def cmd_logboek(data: DataDir, args: Namespace) -> int:
         raise UserError(str(exc)) from exc
     events = logboek.read(data, wie=args.wie, sinds=since, actie=args.actie)
     if args.json:
-        print(json.dumps({"gebeurtenissen": [asdict(e) for e in events]}, ensure_ascii=False, indent=1))
+        print_json({"gebeurtenissen": [asdict(e) for e in events]})
         return 0
     if not events:
         print("geen gebeurtenissen in het logboek" + (" met deze filters" if args.wie or args.sinds else ""))

@@ -7,7 +7,7 @@ import json
 import sys
 from argparse import Namespace
 
-from kennisbank.cli_common import UserError
+from kennisbank.cli_common import UserError, print_json
 from kennisbank.config import DataDir
 
 LISTS = ("aliassen", "projectnamen", "gemeenten", "termen", "afkortingen")
@@ -36,7 +36,7 @@ def run(data: DataDir, args: Namespace, progress) -> int:
         raise UserError(str(exc)) from exc
     labels = _retag(data, change.job, progress, args.json)
     if args.json:
-        print(json.dumps({"wijziging": change.public(), "labels": labels}, ensure_ascii=False, indent=1))
+        print_json({"wijziging": change.public(), "labels": labels})
     return 0
 
 
@@ -70,7 +70,7 @@ def _show(data: DataDir, args: Namespace, beheer) -> int:
         return 0
     changes = beheer.history(data)
     if args.json:
-        print(json.dumps({"wijzigingen": [c.public() for c in changes]}, ensure_ascii=False, indent=1))
+        print_json({"wijzigingen": [c.public() for c in changes]})
         return 0
     if not changes:
         print("nog geen wijzigingen van de taxonomie")
