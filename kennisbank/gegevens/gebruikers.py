@@ -138,7 +138,8 @@ def authenticate(data: DataDir, naam: str, password: str) -> Gebruiker | None:
 
 @contextmanager
 def _changing(data: DataDir) -> Iterator[dict[str, Gebruiker]]:
-    """The accounts by name, to change in place; written atomically on leaving (under the accounts lock)."""
+    """The accounts by name, to change in place; written atomically on leaving (under the accounts lock), owner
+    only (atomic_write's temporary file is 0600)."""
     from kennisbank.store import atomic_write
 
     data.root.mkdir(parents=True, exist_ok=True)
@@ -149,7 +150,6 @@ def _changing(data: DataDir) -> Iterator[dict[str, Gebruiker]]:
         yield accounts
         payload = {"gebruikers": [asdict(g) for g in sorted(accounts.values(), key=lambda g: g.naam)]}
         atomic_write(data.gebruikers, json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"))
-        os.chmod(data.gebruikers, 0o600)
     finally:
         os.close(fd)
 
