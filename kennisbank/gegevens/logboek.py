@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from kennisbank.config import DataDir
+from kennisbank.spreadsheet import safe_cell
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -164,11 +165,11 @@ FIELDS = ("tijd", "wie", "actie", "object", "adres", "resultaat", "reden")
 
 
 def as_csv(events: list[Gebeurtenis]) -> str:
-    """The events as CSV with a header line; cells that a spreadsheet would run as a formula get a leading '."""
+    """The events as CSV with a header line, each cell safe from spreadsheet formulas (spreadsheet.safe_cell)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(FIELDS)
     for event in events:
         row = [getattr(event, f) for f in FIELDS]
-        writer.writerow([f"'{v}" if v[:1] in ("=", "+", "-", "@") else v for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     return out.getvalue()

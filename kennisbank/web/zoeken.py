@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from kennisbank.analysis import slugify
 from kennisbank.config import yes_no
+from kennisbank.spreadsheet import safe_cell
 from kennisbank.web import common
 from kennisbank.web.atom import plain
 
@@ -17,7 +18,6 @@ MAX_API_OFFSET = 10_000
 MAX_CSV_ROWS = 500
 CSV_FIELDS = ("passage_id", "document_id", "title", "type", "region", "date", "page", "section", "position",
               "regio", "werkend", "ocr", "score", "url", "page_url", "source_url", "snippet", "text")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run a cell that starts so as a formula
 
 
 @bp.get("/")
@@ -74,7 +74,7 @@ def _cell(field: str, value: object) -> str:
     if isinstance(value, list):
         value = ", ".join(map(str, value))
     text = plain(str(value)) if field == "snippet" else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return safe_cell(text)
 
 
 @bp.get("/api/search")
