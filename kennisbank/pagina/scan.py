@@ -27,7 +27,7 @@ OCR_TIMEOUT = 120.0  # seconds for one page
 
 def needs_words(page: PageText) -> bool:
     """Whether a page has (almost) no text layer, as the indexer decides it."""
-    return sum(ch.isalnum() for ch in page.chars) < ocr.MIN_CHARS
+    return ocr.text_chars(page.chars) < ocr.MIN_CHARS
 
 
 def scanned_page(folder: Path, path: Path, sha256: str, number: int) -> PageText:
