@@ -65,8 +65,13 @@ def _passage_on(pid: str, doc_id: str, record: Record, pdf: origineel.Pdf) -> tu
     passage = _passage(pid)
     if passage["document_id"] != doc_id:
         abort(404, description=f"Passage '{pid}' hoort niet bij '{record.title}'.")
-    return passage, origineel.passage_markering(pdf, doc_id, passage["page"], passage["text"],
-                                                 common.data_dir().ocr_cache)
+    return passage, _marking(pdf, passage)
+
+
+def _marking(pdf: origineel.Pdf, passage: dict) -> Markering:
+    """Where a stored passage stands in its document's PDF."""
+    return origineel.passage_markering(pdf, passage["document_id"], passage["page"], passage["text"],
+                                       common.data_dir().ocr_cache)
 
 
 def _passage(pid: str) -> dict:
@@ -90,9 +95,7 @@ def api_markering(pid: str):
                                  "gemarkeerd op de documentpagina").as_json()
                        | {"page_url": common.passage_links(doc_id, passage["position"], passage["page"])["page_url"]})
     try:
-        pdf = origineel.open_pdf(store.original_path(record), record.sha256)
-        marked = origineel.passage_markering(pdf, doc_id, passage["page"], passage["text"],
-                                                 common.data_dir().ocr_cache)
+        marked = _marking(origineel.open_pdf(store.original_path(record), record.sha256), passage)
     except pdfium.UnreadablePdfError as exc:
         marked = Markering(doc_id, passage["page"], reason=str(exc))
     return jsonify(marked.as_json())
