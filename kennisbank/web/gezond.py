@@ -27,7 +27,7 @@ def gezond():
     generation = engine = None
     if index.exists(data) or index.expected(data):
         try:
-            index.open_index(data, create=False)
+            common.with_engine(lambda e: e.searcher())  # the index this process serves, reopened on change
         except index.IndexDamagedError as exc:
             return _unhealthy("de index ontbreekt of is onleesbaar; draai 'kennisbank reindex'", exc)
         generation, engine = os.path.basename(os.path.realpath(data.index)), index.built_by(data.index)
