@@ -149,11 +149,13 @@ def page_images(pdf_bytes: bytes, page_number: int) -> list[tuple[bytes, int]]:
     return images
 
 
-def ocr_image(image: bytes, dpi: int, timeout: float, binary: str = "", lang: str = LANG) -> str:
-    """The text tesseract reads in one image; raises subprocess.TimeoutExpired after timeout seconds."""
+def ocr_image(image: bytes, dpi: int, timeout: float, binary: str = "", lang: str = LANG,
+              config: tuple[str, ...] = ()) -> str:
+    """What tesseract reads in one image: its text, or what a config ("tsv": words with boxes) asks for; raises
+    subprocess.TimeoutExpired after timeout seconds."""
     path = tesseract_path(binary) or "tesseract"
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    done = subprocess.run([path, "stdin", "stdout", "-l", lang, "--dpi", str(dpi)], input=image,
+    done = subprocess.run([path, "stdin", "stdout", "-l", lang, "--dpi", str(dpi), *config], input=image,
                           capture_output=True, timeout=max(timeout, 0.01), env=env)
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()

@@ -10,8 +10,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
-import subprocess
 from pathlib import Path
 
 from indexer import ocr
@@ -45,12 +43,8 @@ def scanned_page(folder: Path, path: Path, sha256: str, number: int) -> PageText
     image = pdfium.render(path, number, round(width_points / 72 * OCR_DPI), grey=True)
     buffer = io.BytesIO()
     image.save(buffer, "PPM")
-    done = subprocess.run([binary, "stdin", "stdout", "-l", ocr.LANG, "--dpi", str(OCR_DPI), "tsv"],
-                          input=buffer.getvalue(), capture_output=True, timeout=OCR_TIMEOUT,
-                          env=dict(os.environ, OMP_THREAD_LIMIT="1"))
-    if done.returncode != 0:
-        raise RuntimeError(f"tesseract stopte met code {done.returncode}")
-    page = words_page(number, done.stdout.decode("utf-8", "replace"), image.width, image.height)
+    tsv = ocr.ocr_image(buffer.getvalue(), OCR_DPI, OCR_TIMEOUT, binary, config=("tsv",))
+    page = words_page(number, tsv, image.width, image.height)
     atomic_write(kept, json.dumps({"chars": page.chars, "boxes": page.boxes}).encode("utf-8"))
     log.info("woordkaders van gescande pagina %d van %s gelezen", number, sha256[:12])
     return page
