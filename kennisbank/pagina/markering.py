@@ -8,10 +8,10 @@ A passage found for less than MIN_COVERAGE of its letters is not marked at all: 
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from kennisbank import analysis
 from kennisbank.pagina.pdfium import Box, PageText
 
 MIN_RUN = 8  # letters in a row for a matched run to count
@@ -50,18 +50,13 @@ def _rounded(box: Box) -> list[float]:
 
 
 def fold(text: str) -> list[tuple[str, int]]:
-    """The letters and digits of a text, lowercased without accents, each with the index of its character.
+    """The letters and digits of a text, folded as the index folds words (analysis.fold), each with the index of
+    its character.
 
     >>> "".join(c for c, _ in fold("Jeugd-\\nbescherming’s ﬁnanciën"))
     'jeugdbeschermingsfinancien'
     """
-    out = []
-    for i, ch in enumerate(text):
-        if ch.isalnum():
-            for part in unicodedata.normalize("NFKD", ch.lower()):
-                if part.isalnum():
-                    out.append((part, i))
-    return out
+    return [(part, i) for i, ch in enumerate(text) if ch.isalnum() for part in analysis.fold(ch) if part.isalnum()]
 
 
 def locate(document_id: str, text: str, pages: list[PageText]) -> Markering:
