@@ -126,6 +126,7 @@ def _register(app: Flask) -> None:
                    api_docs, gezond, gebruikers, logboek):
         app.register_blueprint(module.bp)
     app.context_processor(template_helpers)
+    app.context_processor(auth.template_names)
     app.before_request(auth.check_session)  # first: the hooks after it and the views see who is logged in
     app.teardown_request(auth.end_request)
     app.before_request(_use_taxonomie)

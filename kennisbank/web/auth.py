@@ -3,8 +3,9 @@ check at every request, the login_required and role_required guards, and a hash 
 
 The env-var account (KENNISBANK_ADMIN_USER and KENNISBANK_ADMIN_PASSWORD_HASH) is a beheerder, so an existing
 setup keeps working; make a hash for it with `python -m kennisbank.web.auth 'wachtwoord'` (or `flask --app
-kennisbank.web wachtwoord-hash`). A session holds the account's name, role and `sleutel`; when the account is
-blocked, removed or gets a new password, the sleutel no longer matches and the session ends at its next request.
+kennisbank.web wachtwoord-hash`). A session holds the account's name and `sleutel`; the role is read from the
+account at every request. When the account is blocked, removed or gets a new password, the sleutel no longer
+matches and the session ends at its next request.
 """
 from __future__ import annotations
 
@@ -87,7 +88,7 @@ def start_session(who: Ingelogd) -> None:
     """A fresh session for who."""
     session.clear()
     session.permanent = True
-    session.update(beheerder=who.naam, rol=who.rol, sleutel=who.sleutel)
+    session.update(beheerder=who.naam, sleutel=who.sleutel)
 
 
 def _still_valid(naam: str, sleutel: str) -> Ingelogd | None:
@@ -110,8 +111,6 @@ def check_session() -> None:
             log.info("sessie van %s beëindigd (account geblokkeerd, verwijderd of nieuw wachtwoord)",
                      session["beheerder"])
             session.clear()
-        elif session.get("rol") != who.rol:
-            session["rol"] = who.rol
     g.ingelogd = who
     g.logboek_token = logboek.door(who.naam if who else "anoniem", client_key())
 
@@ -132,6 +131,11 @@ def is_beheerder() -> bool:
     """True when this request is from a beheerder."""
     who = current()
     return who is not None and who.rol == Rol.BEHEERDER
+
+
+def template_names() -> dict[str, bool]:
+    """What templates know of who is logged in: from the account checked at this request, not the session."""
+    return {"logged_in": current() is not None, "is_beheerder": is_beheerder()}
 
 
 def limiter() -> LoginLimiter:

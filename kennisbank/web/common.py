@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, g, request, session, url_for
+from flask import Flask, current_app, g, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from kennisbank import index
@@ -254,6 +254,5 @@ def unknown_region(name: str) -> bool:
 def template_helpers() -> dict[str, Any]:
     """Names every template can use."""
     return {"label": label, "unknown_region": unknown_region, "url_with": url_with, "FILTER_LABELS": FILTER_LABELS,
-            "logged_in": bool(session.get("beheerder")), "is_beheerder": session.get("rol") == "beheerder",
             "heat_level": heat_level, "JobState": JobState,
             "RecordStatus": RecordStatus, "passage_info": passage_info}
