@@ -19,6 +19,7 @@ import numpy as np
 
 from kennisbank.search import rank
 from kennisbank.search.engine import Engine, Found
+from kennisbank.search.features import FEATURES
 from kennisbank.search.rerank import Model
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,7 +103,7 @@ def collect(engine: Engine, queries: list[dict], group: str, judge, features: tu
         wanted = [judge.norm(n) for n in q["nuggets"]]
         covers = [{i for i, n in enumerate(wanted) if n in judge.norm(h["text"][:judge.TEXT_CAP])}
                   for h in found.hits]
-        x = np.array([[v.get(f, 0.0) for f in features] for v in found.values]) if found.values else \
+        x = found.matrix[:, [FEATURES.index(f) for f in features]] if found.matrix is not None else \
             np.zeros((len(found.hits), len(features)))
         out.append(Judged(q, group, x, covers, found.hits, found))
     return out

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from kennisbank.analysis import is_stopword
 from kennisbank.search.analyse import AnalysedQuery, Name, Regio, Vraagstuk, Word
-from kennisbank.search.passage import PassageTerms
+from kennisbank.search.batch import Batch
 
 PHRASE_GAP = 2  # the words of a multi-word name may stand one word apart
 
@@ -87,71 +89,74 @@ def _word(word: Word, thema: str | None = None) -> Concept:
     return Concept(word.text, forms, word.form.parts, thema=thema, derived=word.derived)
 
 
-def positions(concept: Concept, terms: PassageTerms) -> list[int]:
-    """Where the concept stands in full: one of its forms, or a compound's parts side by side."""
-    found: set[int] = set()
+def stems(query: QueryConcepts) -> set[str]:
+    """Every stem stage 2 looks for in a candidate: the concepts' forms, parts, related words and definitions,
+    and the query's words in order."""
+    out = set(query.sequence) | {s for pair in query.pairs for s in pair}
+    for c in query.concepts:
+        out.update(s for f in c.forms for s in f.stems)
+        out.update(c.parts, c.derived, (s for d in c.definitions for s in d))
+    return out
+
+
+def positions(concept: Concept, batch: Batch) -> np.ndarray:
+    """Per word: whether the concept stands there in full: one of its forms, or a compound's parts side by side
+    (a quoted phrase, found in a text's words as written, stands at the text's first word)."""
+    found = np.zeros(batch.size, dtype=bool)
     for form in concept.forms:
-        found.update(phrase_positions(form.stems, terms))
+        found |= batch.phrase(form.stems, PHRASE_GAP)
     if len(concept.parts) > 1:
-        found.update(phrase_positions(concept.parts, terms))
-    if concept.exact and set(concept.exact) <= terms.exact:
-        found.add(0)
-    return sorted(found)
+        found |= batch.phrase(concept.parts, PHRASE_GAP)
+    if concept.exact:
+        wanted = set(concept.exact)
+        held = [n for n, t in enumerate(batch.texts) if t.length and wanted <= t.exact]
+        found[batch.starts[held]] = True
+    return found
 
 
-def derived_positions(concept: Concept, terms: PassageTerms) -> list[int]:
-    """Where a word from the same root stands ("vergoeding" for "vergoeden")."""
-    return sorted(p for d in concept.derived for p in terms.where.get(d, ()))
+def derived_positions(concept: Concept, batch: Batch) -> np.ndarray:
+    """Per word: whether a word from the same root stands there ("vergoeding" for "vergoeden")."""
+    found = np.zeros(batch.size, dtype=bool)
+    for stem in concept.derived:
+        found |= batch.word(stem)
+    return found
 
 
-def parts_present(concept: Concept, terms: PassageTerms, weights: dict[str, float]) -> float:
-    """The idf-weighted share of a compound's parts the passage holds, as words or inside other compounds."""
+def derived_count(concept: Concept, batch: Batch) -> np.ndarray:
+    """Per text: how often words from the same root stand in it (a root named twice counts twice)."""
+    return sum((batch.count(batch.word(stem)) for stem in concept.derived), np.zeros(len(batch.texts), dtype=int))
+
+
+def parts_present(concept: Concept, batch: Batch, weights: dict[str, float]) -> np.ndarray:
+    """Per text: the idf-weighted share of a compound's parts it holds, as words or inside other compounds."""
     parts = [p for p in concept.parts if not is_stopword(p)]
+    share = np.zeros(len(batch.texts))
     if len(parts) < 2:
-        return 0.0
+        return share
     total = sum(weights.get(p, 1.0) for p in parts) or 1.0
-    return sum(weights.get(p, 1.0) for p in parts if terms.where.get(p) or terms.where_part.get(p)) / total
+    for p in parts:
+        held = batch.count(batch.word(p) | batch.part(p)) > 0
+        share = share + np.where(held, weights.get(p, 1.0), 0.0)
+    return share / total
 
 
-def part_positions(concept: Concept, terms: PassageTerms) -> list[int]:
-    """Where the concept is part of a longer compound ("jeugdbescherming" in "jeugdbeschermingsketen")."""
-    found: set[int] = set()
+def part_positions(concept: Concept, batch: Batch) -> np.ndarray:
+    """Per word: whether the concept is part of a longer compound there ("jeugdbescherming" in
+    "jeugdbeschermingsketen")."""
+    found = np.zeros(batch.size, dtype=bool)
     for form in concept.forms:
         if len(form.stems) == 1:
-            found.update(terms.where_part.get(form.stems[0], ()))
-    return sorted(found)
+            found |= batch.part(form.stems[0])
+    return found
 
 
-def joined_positions(pair: tuple[str, str], terms: PassageTerms) -> list[int]:
-    """Where two query words stand joined in one compound ("actieonderzoek" for "actie onderzoek").
-
-    >>> from kennisbank.search.passage import passage_terms
-    >>> joined_positions(("acti", "onderzoek"), passage_terms("Een actie, een onderzoek en een actieonderzoek."))
-    [2]
-    """
-    first = set(terms.where_part.get(pair[0], ()))
-    return [p for p in terms.where_part.get(pair[1], ()) if p in first]
-
-
-def phrase_positions(stems: tuple[str, ...], terms: PassageTerms, gap: int = PHRASE_GAP) -> list[int]:
-    """The start of every place where the stems follow each other, each at most `gap` words after the last.
+def joined_positions(pair: tuple[str, str], batch: Batch) -> np.ndarray:
+    """Per word: whether two query words stand joined in it, one compound ("actieonderzoek" for "actie
+    onderzoek").
 
     >>> from kennisbank.search.passage import passage_terms
-    >>> phrase_positions(("lokal", "team"), passage_terms("De lokale teams en de lokale wijkteams."))
-    [0]
+    >>> batch = Batch.of([passage_terms("Een actie, een onderzoek en een actieonderzoek.")])
+    >>> joined_positions(("acti", "onderzoek"), batch).tolist()
+    [False, False, True]
     """
-    if not stems:
-        return []
-    starts = terms.where.get(stems[0], [])
-    if len(stems) == 1:
-        return list(starts)
-    out = []
-    for start in starts:
-        at = start
-        for stem in stems[1:]:
-            at = next((p for p in terms.where.get(stem, ()) if 0 < p - at <= gap), None)
-            if at is None:
-                break
-        else:
-            out.append(start)
-    return out
+    return batch.part(pair[0]) & batch.part(pair[1])

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from kennisbank import index, taxonomie
 from kennisbank.config import DataDir
 from kennisbank.index.query import Every, Node
@@ -14,7 +16,7 @@ from kennisbank.search import highlight, rank, rerank
 from kennisbank.search.analyse import AnalysedQuery, analyse
 from kennisbank.search.concepts import QueryConcepts, query_concepts
 from kennisbank.search.facets import FACET_FIELDS, facet_counts
-from kennisbank.search.features import Stats, features, per_query
+from kennisbank.search.features import FEATURES, Stats, matrix, per_query
 from kennisbank.search.filters import filter_query
 from kennisbank.search.passage import PassageTerms, stored_terms
 from kennisbank.search.plan import QueryPlan, plan
@@ -108,13 +110,12 @@ class Engine:
         matched = searched.matched or Every()
         own = s.matching(matched, fq, hits)
         if loose is None or not query.concepts:
-            return Found(hits, query, [], matched, own)
+            return Found(hits, query, None, matched, own)
         texts = [self.read_terms(h) for h in hits]
         stats = Stats.of(query, s.doc_count(), s.mean_length("text"), s.doc_frequency)
         stats = stats.with_feedback(hits, texts, query, s.doc_frequency)
         best = max((float(h.score or 0) for h in hits), default=0.0)
-        values = [features(query, stats, h, t, best) for h, t in zip(hits, texts)]
-        return Found(hits, query, per_query(values), matched, own)
+        return Found(hits, query, per_query(matrix(query, stats, hits, texts, best)), matched, own)
 
 
 def _corrected(s: index.Searcher, parsed: ParsedQuery, analysed: AnalysedQuery,
@@ -183,16 +184,16 @@ class Found:
 
     hits: list[Any]
     query: QueryConcepts
-    values: list[dict[str, float]]
+    matrix: np.ndarray | None  # candidates × FEATURES; None when there is nothing to weigh
     matched: Node  # the passages holding a concept in its own forms
     own: set[int]  # which candidates (by number) matched holds
 
     def ranked(self, model: rerank.Model | None = None) -> list[Any]:
         """The passages found, best first: those holding a concept in its own forms, then (to fill a first page
         when there are fewer than ENOUGH of those) the best holding only its parts or related words."""
-        if not self.values:
+        if self.matrix is None:
             return list(self.hits)
-        ordered = (model or rerank.load()).order(self.hits, self.values)
+        ordered = (model or rerank.load()).order(self.hits, self.matrix)
         own = [hit for hit in ordered if self.holds(hit)]
         return own + [hit for hit in ordered if not self.holds(hit)][:max(0, ENOUGH - len(own))]
 
@@ -200,9 +201,14 @@ class Found:
         """Whether a hit holds a concept of the query in its own forms."""
         return hit.docnum in self.own
 
+    @property
+    def values(self) -> list[dict[str, float]]:
+        """Each candidate's features by name."""
+        return [] if self.matrix is None else [dict(zip(FEATURES, row)) for row in self.matrix.tolist()]
+
     def explain(self, hit: Any) -> dict[str, float]:
         """Each feature's contribution to a hit's score."""
-        if not self.values:
+        if self.matrix is None:
             return {}
         at = next(i for i, h in enumerate(self.hits) if h is hit)
         return rerank.load().contributions(self.values[at])

@@ -14,7 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from kennisbank.search import rank
+from kennisbank.search.features import FEATURES
 
 MODEL_FILE = Path(__file__).with_name("ranker.json")
 
@@ -40,9 +43,16 @@ class Model:
         """The model's score of one candidate: higher is more likely to answer the query."""
         return self.bias + sum(self.contributions(values).values())
 
-    def order(self, hits: list[Any], values: list[dict[str, float]]) -> list[Any]:
-        """Hits best first by the model, spread over documents; each hit's score becomes the model's, 0 to 1."""
-        linear = {id(h): self.linear(v) for h, v in zip(hits, values)}
+    def scores(self, values: np.ndarray, names: tuple[str, ...] = FEATURES) -> np.ndarray:
+        """The model's score of each candidate (a row of `values`, whose columns are `names`) in one product."""
+        columns = np.array([names.index(f) for f in self.features], dtype=np.int64)
+        standard = (values[:, columns] - np.array(self.means)) / np.array(self.scales)
+        return self.bias + standard @ np.array(self.weights)
+
+    def order(self, hits: list[Any], values: np.ndarray, names: tuple[str, ...] = FEATURES) -> list[Any]:
+        """Hits best first by the model, spread over documents; each hit's score becomes the model's, 0 to 1.
+        `values`: the hits' features, one row each, one column per name."""
+        linear = {id(h): float(v) for h, v in zip(hits, self.scores(values, names))}
         ordered = sorted(hits, key=lambda h: -linear[id(h)])
         out = rank.spread(ordered, lambda h: linear[id(h)], same_document=self.same_document, repeat=self.repeat)
         for hit in out:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from kennisbank.index import Hit
 from kennisbank.search import rerank
 from kennisbank.search.features import FEATURES
@@ -24,6 +26,7 @@ def test_contributions_add_up_to_the_score_and_order_is_best_first():
     assert model.contributions(values) == {"a": 2.0, "b": -0.5}
     assert model.linear(values) == 0.5 + 2.0 - 0.5
     hits = [Hit({"text": f"tekst {n}", "document_id": str(n)}, 0.0, n) for n in range(3)]
-    ordered = model.order(hits, [{"a": 0.0, "b": 0.0}, {"a": 1.0, "b": 0.0}, {"a": 0.0, "b": 1.0}])
+    assert model.scores(np.array([[1.0, 0.5]]), ("a", "b")).tolist() == [model.linear(values)]
+    ordered = model.order(hits, np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]), ("a", "b"))
     assert [h.docnum for h in ordered] == [1, 0, 2]
     assert all(0 < h.score < 1 for h in ordered) and ordered[0].score > ordered[1].score
