@@ -78,7 +78,7 @@ class Stats:
         for stem in weights:
             df = frequency("text", stem)
             weights[stem] *= math.log(1 + (self.doc_count - df + 0.5) / (df + 0.5))
-        best = dict(sorted(weights.items(), key=lambda kv: -kv[1])[:FEEDBACK_WORDS])
+        best = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:FEEDBACK_WORDS])  # ties by word
         return replace(self, feedback=best)
 
 

@@ -7,7 +7,7 @@ import pytest
 from kennisbank.index import Hit
 from kennisbank.search.analyse import analyse
 from kennisbank.search.concepts import query_concepts
-from kennisbank.search.features import FEATURES, SCALED, Stats, matrix, per_query
+from kennisbank.search.features import FEATURES, FEEDBACK_WORDS, SCALED, Stats, matrix, per_query
 from kennisbank.search.passage import passage_terms
 from kennisbank.search.query import parse
 
@@ -113,3 +113,15 @@ def test_unbounded_features_mean_the_same_on_any_collection():
     assert scaled(short) == [pytest.approx(row, abs=1e-12) for row in scaled(longer)]
     assert max(row["bm25_text"] for row in scaled(short)) == 1.0
     assert all(0.0 <= v <= 1.0 for row in scaled(short) for k, v in row.items() if k in SCALED)
+
+
+def test_relevance_feedback_breaks_ties_by_the_word_not_by_hash_order():
+    """Equal weights once fell in the order of a set of strings, which differs per process: the same query gave
+    another order in each web worker."""
+    concepts = query_concepts(analyse(parse("klantreis")))
+    words = [f"woord{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(FEEDBACK_WORDS + 5)]
+    top = [Hit({"text": "klantreis " + " ".join(reversed(words))}, 9.0, 0)]
+    stats = Stats.of(concepts, 300, 100.0, frequency).with_feedback(top, [passage_terms(top[0]["text"])], concepts,
+                                                                     frequency)
+    kept = sorted(stats.feedback)
+    assert len(kept) == FEEDBACK_WORDS and kept == sorted(passage_terms(" ".join(words)).stems)[:FEEDBACK_WORDS]
