@@ -6,6 +6,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+
 from kennisbank.analysis import stopwords
 
 SAME_DOCUMENT = 1.0  # lowered from a hit's score for every earlier pick from its document (score units)
@@ -33,29 +35,46 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
+def overlaps(sets: list[frozenset[str]]) -> np.ndarray:
+    """overlap() of every pair of these word sets, as a matrix (one product of their word incidences).
+
+    >>> overlaps([frozenset("abc"), frozenset("abd"), frozenset()]).round(3).tolist()
+    [[1.0, 0.667, 0.0], [0.667, 1.0, 0.0], [0.0, 0.0, 0.0]]
+    """
+    numbered: dict[str, int] = {}
+    rows = [[numbered.setdefault(w, len(numbered)) for w in words] for words in sets]
+    incidence = np.zeros((len(sets), len(numbered)))
+    for i, columns in enumerate(rows):
+        incidence[i, columns] = 1.0
+    shared = incidence @ incidence.T
+    sizes = np.array([len(words) for words in sets], dtype=float)
+    smaller = np.minimum.outer(sizes, sizes)
+    return np.divide(shared, smaller, out=np.zeros_like(shared), where=smaller > 0)
+
+
 def spread(hits: list[Any], score: Callable[[Any], float], depth: int = 40, same_document: float = SAME_DOCUMENT,
            repeat: float = REPEAT) -> list[Any]:
     """Greedy re-ranking of the first `depth` hits (best first) for variety.
 
-    Each pick takes the hit with the best adjusted score: its own `score(hit)`, less `same_document` for every
-    earlier pick from its document and less `repeat` once it repeats an earlier pick's words. Hits below depth
-    keep their order.
+    Each pick takes the hit with the best adjusted score (the first of equals): its own `score(hit)`, less
+    `same_document` for every earlier pick from its document and less `repeat` once it repeats an earlier pick's
+    words. Hits below depth keep their order.
     """
     head, tail = hits[:depth], hits[depth:]
-    words = {id(h): _words(h["text"]) for h in head}
-    adjusted = {id(h): score(h) for h in head}
-    repeats: set[int] = set()
+    adjusted = np.array([score(h) for h in head], dtype=float)
+    repeats = overlaps([_words(h["text"]) for h in head]) > DUPLICATE_OVERLAP
+    documents = [h["document_id"] for h in head]
+    same = np.array([[a == b for b in documents] for a in documents], dtype=bool).reshape(len(head), len(head))
+    left, repeated = np.ones(len(head), dtype=bool), np.zeros(len(head), dtype=bool)
     picked: list[Any] = []
-    while head:
-        best = max(head, key=lambda h: adjusted[id(h)])
-        head.remove(best)
-        picked.append(best)
-        for h in head:
-            if h["document_id"] == best["document_id"]:
-                adjusted[id(h)] -= same_document
-            if id(h) not in repeats and overlap(words[id(h)], words[id(best)]) > DUPLICATE_OVERLAP:
-                repeats.add(id(h))
-                adjusted[id(h)] -= repeat
+    for _ in head:
+        best = int(np.argmax(np.where(left, adjusted, -np.inf)))
+        left[best] = False
+        picked.append(head[best])
+        adjusted -= np.where(left & same[best], same_document, 0.0)
+        newly = left & ~repeated & repeats[best]
+        repeated |= newly
+        adjusted -= np.where(newly, repeat, 0.0)
     return picked + tail
 
 
