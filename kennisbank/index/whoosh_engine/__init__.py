@@ -3,6 +3,7 @@
 - `schema`: the fields with Kennisbank's analysis chains as whoosh analyzers (`analyzers`).
 - `translate`: query nodes as whoosh queries.
 - `docsets`: exact counts and facets as bitsets, without scoring.
+- `topscores`: scored top-N searches (stage 1) with whoosh's BM25F added up over arrays.
 - `merging`: segments merged by tiers of size, so one add never rewrites the whole index.
 - `matchers`: whoosh's preloaded OR made to jump between its matches (same hits and scores, less Python).
 - `workarounds`: the whoosh bugs worked around, and in which version.
@@ -24,6 +25,7 @@ from kennisbank.index.whoosh_engine import matchers
 from kennisbank.index.whoosh_engine.docsets import DocSets
 from kennisbank.index.whoosh_engine.merging import merge_tiers
 from kennisbank.index.whoosh_engine.schema import make_schema
+from kennisbank.index.whoosh_engine.topscores import TopScores
 from kennisbank.index.whoosh_engine.translate import to_whoosh
 from kennisbank.index.whoosh_engine.workarounds import apply as _apply_workarounds
 
@@ -123,10 +125,15 @@ class WhooshSearcher:
     def __init__(self, ix: Any):
         self.raw = ix.searcher(weighting=scoring.BM25F(B=B, K1=K1))  # whoosh's own, for this package and its tests
         self._docsets: DocSets | None = None
+        self._top: TopScores | None = None
 
     def search(self, q: N.Node, filter: N.Node | None = None, limit: int | None = 10,
                scored: bool = True) -> list[Hit]:
         """The best `limit` passages for q (all with None; in index order when not scored) within filter."""
+        if scored and limit:
+            if self._top is None:
+                self._top = TopScores(self.raw, self.docsets())
+            return [Hit(self.raw.stored_fields(n), score, n) for n, score in self._top.top(q, filter, limit)]
         results = self.raw.search(to_whoosh(q), filter=None if filter is None else to_whoosh(filter), limit=limit,
                                   scored=scored)
         return [Hit(h.fields(), h.score, h.docnum) for h in results]

@@ -53,11 +53,16 @@ class _SegmentCache:
         return bits
 
 
+def segment_key(reader: Any) -> tuple:
+    """What names one segment across searchers: its index folder and segment id."""
+    segment = reader.segment()
+    return (id(reader.storage) if segment is None else getattr(reader.storage, "folder", ""),
+            segment.segment_id() if segment is not None else id(reader))
+
+
 def _segment_cache(reader: Any) -> _SegmentCache:
     """The cache of one segment (by index folder and segment id)."""
-    segment = reader.segment()
-    key = (id(reader.storage) if segment is None else getattr(reader.storage, "folder", ""),
-           segment.segment_id() if segment is not None else id(reader))
+    key = segment_key(reader)
     with _lock:
         cache = _segments.get(key)
         if cache is None:
@@ -83,6 +88,11 @@ def _term_ids(reader: Any, field: str, text: Any) -> list[int]:
         ids.extend(m._ids[m._i:])
         m._next_block()
     return ids
+
+
+def _unweighted(q: N.Node) -> N.Node:
+    """A phrase or term without its boost: the same matches, so one cached bitset whatever its weight."""
+    return q.with_boost(1.0) if isinstance(q, (N.Phrase, N.Term)) and q.boost != 1.0 else q
 
 
 class DocSets:
@@ -140,7 +150,7 @@ class DocSets:
             return self.query(q.required)
         if isinstance(q, N.Constant):
             return self.query(q.child)
-        return self._matched(to_whoosh(q))
+        return self._matched(to_whoosh(_unweighted(q)))
 
     def _matched(self, q: Any) -> int:
         """Any other query (phrases, spans): whoosh's own matcher per segment, cached by the query's repr."""
