@@ -33,6 +33,7 @@ INDEX_NAME = "passages"
 # BM25 for short passages: the usual passage-retrieval setting (k1 0.9, b 0.4) rather than whoosh's
 # document-length defaults (1.2, 0.75), which punish a long passage for one clear mention.
 K1, B = 0.9, 0.4
+DF_KEPT = 200_000  # document frequencies kept per searcher (a searcher lives until the next commit)
 
 _apply_workarounds()
 matchers.apply()
@@ -126,6 +127,7 @@ class WhooshSearcher:
         self.raw = ix.searcher(weighting=scoring.BM25F(B=B, K1=K1))  # whoosh's own, for this package and its tests
         self._docsets: DocSets | None = None
         self._top: TopScores | None = None
+        self._df: dict[tuple[str, str], int] = {}
 
     def search(self, q: N.Node, filter: N.Node | None = None, limit: int | None = 10,
                scored: bool = True) -> list[Hit]:
@@ -171,8 +173,15 @@ class WhooshSearcher:
         return reader.field_length(field) / max(1, reader.doc_count_all())
 
     def doc_frequency(self, field: str, text: str) -> int:
-        """In how many passages the term occurs."""
-        return self.raw.doc_frequency(field, text)
+        """In how many passages the term occurs; kept, as whoosh asks every segment each time and stage 2's
+        relevance feedback asks for some 300 words a search, most of them asked before."""
+        key = (field, text)
+        df = self._df.get(key)
+        if df is None:
+            if len(self._df) >= DF_KEPT:
+                self._df.clear()
+            df = self._df[key] = self.raw.doc_frequency(field, text)
+        return df
 
     def terms_within(self, field: str, text: str, maxdist: int, prefix: int = 0) -> list[str]:
         """The field's terms within an edit distance of text, sharing its first `prefix` letters."""
